@@ -1,0 +1,53 @@
+# Unkept: every command CI runs is a target here, so a laptop and CI run the same thing.
+# The two set-up commands of the README are `make site` and `make test`; each one installs
+# what it needs into .venv on first use.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+
+.PHONY: site test lint format check status constraints clean
+
+# The virtual environment, with pinned versions of everything (constraints.txt).
+$(STAMP): pyproject.toml constraints.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check \
+		--constraint constraints.txt --editable '.[dev]'
+	touch $(STAMP)
+
+## site: validate cases/ and print every promise's status (the site build comes next)
+site: $(STAMP)
+	$(BIN)/unkept check
+	$(BIN)/unkept status
+
+## test: lint, then the whole test suite
+test: $(STAMP) lint
+	$(BIN)/pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(STAMP)
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+check: $(STAMP)
+	$(BIN)/unkept check
+
+status: $(STAMP)
+	$(BIN)/unkept status
+
+## constraints: re-pin every dependency to the newest version allowed by pyproject.toml
+constraints:
+	rm -rf .venv-pin
+	$(PYTHON) -m venv .venv-pin
+	.venv-pin/bin/python -m pip install --quiet --disable-pip-version-check --editable '.[dev]'
+	{ echo "# Pinned versions of every dependency, direct and indirect, so that a laptop, CI and"; \
+	  echo "# the GitHub Actions build run the same code. Regenerate with 'make constraints'."; \
+	  .venv-pin/bin/python -m pip freeze --exclude-editable | grep -v '^unkept' ; } > constraints.txt
+	rm -rf .venv-pin
+
+clean:
+	rm -rf $(VENV) site docs .pytest_cache .ruff_cache .hypothesis
