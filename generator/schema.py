@@ -1,0 +1,162 @@
+"""Validate parsed documents against the published JSON Schemas.
+
+The schemas in `generator/schemas/` are the ones editors use through yaml-language-server, so
+the rules a contributor sees while typing are exactly the rules `unkept check` applies. Each
+schema leaf carries an `errorMessage` ("expected ..."), which is turned here into
+`expected ..., got ...` with the position of the offending value.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import json
+from decimal import Decimal
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import jsonschema
+
+from .yamlsafe import Document, LoadError, Path, format_path
+
+SCHEMA_NAMES = ("case", "brand")
+
+
+@cache
+def load_schema(name: str) -> dict[str, Any]:
+    """The published schema `name` (`case` or `brand`), as a dict."""
+    text = resources.files("generator.schemas").joinpath(f"{name}.schema.json").read_text("utf-8")
+    return json.loads(text)
+
+
+def _checks_date(value: object) -> bool:
+    if not isinstance(value, str):
+        return True
+    try:
+        dt.date.fromisoformat(value)
+    except ValueError:
+        return False
+    return True
+
+
+def _checks_datetime(value: object) -> bool:
+    if not isinstance(value, str):
+        return True
+    try:
+        parsed = dt.datetime.fromisoformat(value)
+    except ValueError:
+        return False
+    return parsed.utcoffset() is not None
+
+
+_FORMATS = jsonschema.FormatChecker(formats=())
+_FORMATS.checks("date")(_checks_date)
+_FORMATS.checks("date-time")(_checks_datetime)
+
+
+@cache
+def _validator(name: str) -> jsonschema.Draft7Validator:
+    schema = load_schema(name)
+    jsonschema.Draft7Validator.check_schema(schema)
+    return jsonschema.Draft7Validator(schema, format_checker=_FORMATS)
+
+
+def validate(doc: Document, schema_name: str) -> list[LoadError]:
+    """Every way `doc` breaks the schema, one message per offending value."""
+    errors: list[LoadError] = []
+    for error in _validator(schema_name).iter_errors(doc.data):
+        errors.extend(_explain(error, doc, load_schema(schema_name)))
+    return errors
+
+
+def _containing_object(error: jsonschema.ValidationError, root: dict[str, Any]) -> dict[str, Any]:
+    """The object schema whose `properties` describe the fields of the failing instance."""
+    steps = list(error.absolute_schema_path)[:-1]
+    while steps and steps[-1] in ("then", "else", "if", "not", "dependencies"):
+        steps.pop()
+    schema: Any = root
+    for step in steps:
+        schema = schema[step]
+    return schema
+
+
+def _explain(
+    error: jsonschema.ValidationError, doc: Document, root: dict[str, Any]
+) -> list[LoadError]:
+    path: Path = tuple(error.absolute_path)
+    if error.validator == "additionalProperties":
+        known = sorted(error.schema.get("properties", {}))
+        extra = sorted(set(error.instance) - set(known))
+        return [_unknown_key(doc, (*path, key), known) for key in extra]
+    if error.validator == "propertyNames":
+        key = error.instance
+        known = sorted(error.schema["propertyNames"].get("enum", []))
+        return [_unknown_key(doc, (*path, key), known)]
+    if error.validator == "required":
+        missing = error.message.split("'")[1]
+        prop = _containing_object(error, root).get("properties", {}).get(missing, {})
+        expected = _expected(prop) or "a value"
+        why = error.schema.get("errorMessage") if "properties" not in error.schema else None
+        text = f"missing; {expected}" + (f" ({why})" if why else "")
+        line, column = doc.where(path)
+        return [LoadError(line, column, format_path((*path, missing)), text)]
+    line, column = doc.where(path)
+    expected = error.schema.get("errorMessage")
+    if expected is None:
+        expected = f"expected {error.message}"
+    if error.validator in ("not",):
+        return [LoadError(line, column, format_path(path), expected)]
+    if error.validator in ("maxLength", "minLength") and isinstance(error.instance, str):
+        got = f"{len(error.instance)} characters"
+    elif error.validator in ("maxItems", "minItems") and isinstance(error.instance, list):
+        got = f"{len(error.instance)} items"
+    elif error.validator == "uniqueItems":
+        got = "a list with repeated items"
+    else:
+        got = describe(error.instance)
+    hint = _did_you_mean(error)
+    return [LoadError(line, column, format_path(path), f"{expected}, got {got}{hint}")]
+
+
+def _unknown_key(doc: Document, path: Path, known: list[str]) -> LoadError:
+    line, column = doc.where(path, key=True)
+    key = str(path[-1])
+    close = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
+    hint = f"; did you mean {close[0]!r}?" if close else f"; expected one of {', '.join(known)}"
+    return LoadError(line, column, format_path(path), f"unknown field{hint}")
+
+
+def _expected(schema: dict[str, Any]) -> str | None:
+    if "$ref" in schema:
+        name = schema["$ref"].rsplit("/", 1)[-1]
+        for doc_schema in (load_schema("case"), load_schema("brand")):
+            if name in doc_schema.get("definitions", {}):
+                return doc_schema["definitions"][name].get("errorMessage")
+    return schema.get("errorMessage")
+
+
+def _did_you_mean(error: jsonschema.ValidationError) -> str:
+    if error.validator != "enum" or not isinstance(error.instance, str):
+        return ""
+    options = [str(x) for x in error.validator_value]
+    close = difflib.get_close_matches(error.instance, options, n=1, cutoff=0.6)
+    return f"; did you mean {close[0]!r}?" if close else ""
+
+
+def describe(value: Any) -> str:
+    """A short, readable rendering of a value for an error message."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if value is None:
+        return "nothing (an empty value)"
+    if isinstance(value, int | Decimal):
+        return f"the number {value}"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    text = str(value)
+    if len(text) > 60:
+        text = text[:57] + "..."
+    return repr(text)

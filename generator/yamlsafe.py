@@ -1,0 +1,264 @@
+"""A strict, bounded YAML reader that remembers where every value came from.
+
+Contributors write YAML; editors read it as YAML 1.2 while PyYAML reads YAML 1.1. To avoid
+surprises (`no` becoming false, `0123` an octal number, `1:30` the number 90), every plain
+scalar that YAML 1.1 would read as anything but text must be written in one unambiguous form,
+or else quoted. Anchors, aliases, tags, duplicate keys and oversized files are refused. The
+result holds only JSON types (str, int, Decimal, bool, None, list, dict), so the same JSON
+Schema that editors use can validate it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+import yaml
+
+try:  # libyaml's C parser is about 8x faster; fall back where it was not compiled in.
+    from yaml import CSafeLoader as _Loader
+except ImportError:  # pragma: no cover - depends on how PyYAML was built
+    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+
+MAX_BYTES = 256 * 1024
+"""Largest file accepted; a real case is a few kilobytes."""
+
+MAX_DEPTH = 16
+"""Deepest nesting accepted; the case format needs four levels."""
+
+Path = tuple[str | int, ...]
+
+_TAG = "tag:yaml.org,2002:"
+_INT = re.compile(r"-?(?:0|[1-9][0-9]*)")
+_DECIMAL = re.compile(r"-?[0-9]+\.[0-9]+")
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_ISO_DATETIME = re.compile(
+    r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}(?::[0-9]{2})?(?:Z|[+-][0-9]{2}:[0-9]{2})"
+)
+
+
+@dataclass(frozen=True)
+class LoadError:
+    """A problem found while reading a file, before any schema is applied."""
+
+    line: int
+    """1-based line."""
+    column: int
+    """1-based column."""
+    field: str
+    """Dotted path of the value at fault, or empty."""
+    message: str
+    """What was expected and what arrived."""
+
+
+@dataclass(frozen=True)
+class Document:
+    """A parsed YAML document and the position of each value and key in it."""
+
+    data: Any
+    """The value, made only of JSON types."""
+    positions: dict[Path, tuple[int, int]] = field(repr=False)
+    """(line, column) of the value at each path."""
+    key_positions: dict[Path, tuple[int, int]] = field(repr=False)
+    """(line, column) of the key that introduces the value at each path."""
+
+    def where(self, path: Path, *, key: bool = False) -> tuple[int, int]:
+        """Position of `path`, or of its nearest ancestor that exists."""
+        table = self.key_positions if key else self.positions
+        path = tuple(path)
+        while path:
+            if path in table:
+                return table[path]
+            if path in self.positions:
+                return self.positions[path]
+            path = path[:-1]
+        return self.positions.get((), (1, 1))
+
+
+def format_path(path: Path) -> str:
+    """`('promises', 0, 'due')` -> `promises[0].due`."""
+    out = ""
+    for part in path:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += f".{part}" if out else part
+    return out
+
+
+def decode(raw: bytes) -> tuple[str | None, LoadError | None]:
+    """UTF-8 text of `raw`, or an error naming the line of the first bad byte."""
+    if len(raw) > MAX_BYTES:
+        return None, LoadError(
+            1, 1, "", f"file is {len(raw)} bytes; expected at most {MAX_BYTES} bytes (256 KiB)"
+        )
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        return None, LoadError(
+            line,
+            column,
+            "",
+            f"expected UTF-8 text, got byte 0x{raw[exc.start]:02x} that is not valid UTF-8",
+        )
+    return text.removeprefix("\ufeff"), None
+
+
+def parse(text: str) -> tuple[Document | None, list[LoadError]]:
+    """Parse one YAML document strictly; return it, or every problem found."""
+    if any(c in text for c in "&*!"):
+        refused = _refuse_anchors_and_tags(text)
+        if refused:
+            return None, [refused]
+    loader = _Loader(text)
+    try:
+        node = loader.get_single_node()
+    except yaml.MarkedYAMLError as exc:
+        return None, [_syntax_error(exc)]
+    except yaml.YAMLError as exc:
+        return None, [LoadError(1, 1, "", f"expected valid YAML: {exc}")]
+    finally:
+        loader.dispose()
+    if node is None:
+        return None, [LoadError(1, 1, "", "file is empty; expected a YAML mapping")]
+    builder = _Builder()
+    data = builder.build(node, (), 0)
+    if builder.errors:
+        return None, builder.errors
+    return Document(data, builder.positions, builder.key_positions), []
+
+
+def _mark(mark: Any) -> tuple[int, int]:
+    return mark.line + 1, mark.column + 1
+
+
+def _syntax_error(exc: yaml.MarkedYAMLError) -> LoadError:
+    mark = exc.problem_mark or exc.context_mark
+    line, column = _mark(mark) if mark else (1, 1)
+    what = " ".join(x for x in (exc.context, exc.problem) if x)
+    return LoadError(line, column, "", f"expected valid YAML, but {what}")
+
+
+def _refuse_anchors_and_tags(text: str) -> LoadError | None:
+    """Scan events (cheap, no tree) so a billion-laughs file fails at its first anchor."""
+    try:
+        for event in yaml.parse(text, Loader=_Loader):
+            if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+                line, column = _mark(event.start_mark)
+                return LoadError(
+                    line,
+                    column,
+                    "",
+                    "anchors and aliases (& and *) are not "
+                    "allowed; expected each value written out in full",
+                )
+            if getattr(event, "tag", None) not in (None, "!"):
+                line, column = _mark(event.start_mark)
+                return LoadError(
+                    line,
+                    column,
+                    "",
+                    f"tags such as {event.tag!r} are not "
+                    "allowed; expected plain values (quote text if needed)",
+                )
+    except yaml.MarkedYAMLError as exc:
+        return _syntax_error(exc)
+    return None
+
+
+class _Builder:
+    """Turns a composed YAML node tree into JSON values, recording positions and errors."""
+
+    def __init__(self) -> None:
+        self.positions: dict[Path, tuple[int, int]] = {}
+        self.key_positions: dict[Path, tuple[int, int]] = {}
+        self.errors: list[LoadError] = []
+
+    def fail(self, node: Any, path: Path, message: str) -> None:
+        line, column = _mark(node.start_mark)
+        self.errors.append(LoadError(line, column, format_path(path), message))
+
+    def build(self, node: Any, path: Path, depth: int) -> Any:
+        self.positions[path] = _mark(node.start_mark)
+        if depth > MAX_DEPTH:
+            self.fail(node, path, f"nested more than {MAX_DEPTH} levels deep")
+            return None
+        if isinstance(node, yaml.MappingNode):
+            return self.mapping(node, path, depth)
+        if isinstance(node, yaml.SequenceNode):
+            return [self.build(item, (*path, i), depth + 1) for i, item in enumerate(node.value)]
+        return self.scalar(node, path)
+
+    def mapping(self, node: Any, path: Path, depth: int) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode):
+                self.fail(key_node, path, "expected a plain text key, got a list or mapping")
+                continue
+            key = self.scalar(key_node, path)
+            if key is _INVALID:
+                continue
+            if not isinstance(key, str) or not key:
+                self.fail(key_node, path, f"expected a text key, got {key_node.value!r}")
+                continue
+            child = (*path, key)
+            if key in out:
+                first = self.key_positions[child][0]
+                self.fail(
+                    key_node, child, f"duplicate key; {key!r} was already given on line {first}"
+                )
+                continue
+            self.key_positions[child] = _mark(key_node.start_mark)
+            out[key] = self.build(value_node, child, depth + 1)
+        return out
+
+    def scalar(self, node: Any, path: Path) -> Any:
+        value: str = node.value
+        if node.style:  # quoted or block text is always text
+            return value
+        tag = node.tag.removeprefix(_TAG)
+        if tag == "str":
+            return value
+        if tag == "bool":
+            if value in ("true", "false"):
+                return value == "true"
+            return self.ambiguous(node, path, "a yes/no value", "true or false")
+        if tag == "null":
+            if value in ("", "~", "null"):
+                return None
+            return self.ambiguous(node, path, "an empty value", "null")
+        if tag == "int":
+            if _INT.fullmatch(value):
+                return int(value)
+            return self.ambiguous(node, path, "a number", "a plain decimal number like 12")
+        if tag == "float":
+            if _DECIMAL.fullmatch(value):
+                return Decimal(value)
+            return self.ambiguous(node, path, "a number", "a plain decimal like 12.50")
+        if tag == "timestamp":
+            if _ISO_DATE.fullmatch(value) or _ISO_DATETIME.fullmatch(value):
+                return value
+            return self.ambiguous(
+                node,
+                path,
+                "a date",
+                "an ISO 8601 date like 2026-01-31 or date-time like 2026-01-31T09:30:00+01:00",
+            )
+        return self.ambiguous(node, path, f"a {tag} value", "plain text")
+
+    def ambiguous(self, node: Any, path: Path, reads_as: str, expected: str) -> Any:
+        self.fail(
+            node,
+            path,
+            f"expected {expected} (or text in quotes), got {node.value!r}, "
+            f"which YAML 1.1 reads as {reads_as}",
+        )
+        return _INVALID
+
+
+_INVALID = object()
+"""Stands for a scalar that was refused; its error is already recorded."""
