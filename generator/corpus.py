@@ -1,0 +1,320 @@
+"""Find, read and validate every brand and case under `cases/`.
+
+Reads top to bottom as the checking pipeline: discover the files without following links,
+read each one bounded, parse it strictly, validate it against its schema, build the typed
+value, apply the named rules, then the rules that span files. Every problem is collected;
+nothing is raised for bad data.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import schema, yamlsafe
+from .model import Brand, Case, brand_from_data, case_from_data
+from .problems import Problem, sort_problems
+from .rules import case_violations
+
+SLUG = re.compile(r"[a-z0-9][a-z0-9-]{1,79}")
+BRAND_FILE = "brand.yml"
+ALLOWED_AT_TOP = frozenset({"_template.yml", "README.md"})
+
+
+class UsageError(Exception):
+    """The command was asked for something that does not exist (exit status 2)."""
+
+
+@dataclass(frozen=True)
+class CaseFile:
+    """A case file found on disk, before it is read."""
+
+    brand: str
+    """The brand folder's name."""
+    case_id: str
+    """The file name without `.yml`."""
+    path: Path
+    """Absolute path."""
+
+
+@dataclass(frozen=True)
+class Corpus:
+    """Every valid brand and case, and every problem found on the way."""
+
+    brands: dict[str, Brand]
+    """Valid brands by slug."""
+    cases: tuple[Case, ...]
+    """Valid cases, sorted by id."""
+    problems: tuple[Problem, ...]
+    """Every problem, sorted by file and position."""
+    files_checked: int
+    """How many files were read."""
+
+
+@dataclass(frozen=True)
+class Layout:
+    """What discovery found under `cases/`."""
+
+    brand_dirs: dict[str, Path]
+    """Brand folders by slug."""
+    case_files: tuple[CaseFile, ...]
+    """Every case file, sorted by path."""
+    problems: tuple[Problem, ...]
+    """Misplaced files, links, bad names."""
+
+
+def display(path: Path, root: Path) -> str:
+    """A path as shown in messages: relative to the project root, with forward slashes."""
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def _file_problem(path: Path, root: Path, message: str) -> Problem:
+    return Problem(display(path, root), 1, 1, "", message)
+
+
+def discover(cases_dir: Path, root: Path) -> Layout:
+    """List brand folders and case files, refusing links and anything out of place."""
+    problems: list[Problem] = []
+    brand_dirs: dict[str, Path] = {}
+    case_files: list[CaseFile] = []
+    for top in sorted(os.scandir(cases_dir), key=lambda e: e.name):
+        path = Path(top.path)
+        if top.is_symlink():
+            problems.append(
+                _file_problem(
+                    path, root, "symbolic links are not allowed; expected a real file or folder"
+                )
+            )
+        elif top.is_dir(follow_symlinks=False):
+            if not SLUG.fullmatch(top.name):
+                problems.append(
+                    _file_problem(
+                        path,
+                        root,
+                        f"expected a brand folder name like "
+                        f"acme-telecom (a-z, 0-9, -), got {top.name!r}",
+                    )
+                )
+                continue
+            brand_dirs[top.name] = path
+            case_files.extend(_discover_brand(path, top.name, root, problems))
+        elif not (top.name in ALLOWED_AT_TOP or top.name.startswith(".")):
+            problems.append(
+                _file_problem(
+                    path, root, "expected cases in a brand folder: cases/<brand>/<case-id>.yml"
+                )
+            )
+    return Layout(brand_dirs, tuple(case_files), tuple(problems))
+
+
+def _discover_brand(
+    folder: Path, brand: str, root: Path, problems: list[Problem]
+) -> list[CaseFile]:
+    found: list[CaseFile] = []
+    has_brand_file = False
+    for entry in sorted(os.scandir(folder), key=lambda e: e.name):
+        path = Path(entry.path)
+        if entry.name.startswith("."):
+            continue
+        if entry.is_symlink():
+            problems.append(
+                _file_problem(path, root, "symbolic links are not allowed; expected a real file")
+            )
+        elif entry.is_dir(follow_symlinks=False):
+            problems.append(_file_problem(path, root, "expected no sub-folders in a brand folder"))
+        elif entry.name == BRAND_FILE:
+            has_brand_file = True
+        elif entry.name.endswith(".yml") and SLUG.fullmatch(entry.name[:-4]):
+            found.append(CaseFile(brand, entry.name[:-4], path))
+        else:
+            problems.append(
+                _file_problem(
+                    path,
+                    root,
+                    "expected a case file named <case-id>.yml, "
+                    "with a-z, 0-9 and - only (like acme-refund-2026-03)",
+                )
+            )
+    if not has_brand_file and found:
+        for case_file in found:
+            problems.append(
+                _file_problem(
+                    case_file.path,
+                    root,
+                    f"expected {BRAND_FILE} in cases/{brand}/ describing the brand; none found",
+                )
+            )
+        return []
+    return found
+
+
+def read_document(
+    path: Path, root: Path, schema_name: str
+) -> tuple[yamlsafe.Document | None, list[Problem]]:
+    """Read, parse and schema-validate one file; the document, or every problem with it."""
+    name = display(path, root)
+
+    def problem(error: yamlsafe.LoadError) -> Problem:
+        return Problem(name, error.line, error.column, error.field, error.message)
+
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+    except OSError as exc:
+        return None, [Problem(name, 1, 1, "", f"cannot be read: {exc.strerror}")]
+    with os.fdopen(fd, "rb") as handle:
+        raw = handle.read(yamlsafe.MAX_BYTES + 1)
+    text, error = yamlsafe.decode(raw)
+    if error:
+        return None, [problem(error)]
+    doc, errors = yamlsafe.parse(text)
+    if errors:
+        return None, [problem(e) for e in errors]
+    if not isinstance(doc.data, dict):
+        return None, [
+            Problem(
+                name, 1, 1, "", f"expected a mapping of fields, got {schema.describe(doc.data)}"
+            )
+        ]
+    errors = schema.validate(doc, schema_name)
+    if errors:
+        return None, [problem(e) for e in errors]
+    return doc, []
+
+
+def load_brand(slug: str, folder: Path, root: Path) -> tuple[Brand | None, list[Problem]]:
+    """The brand described by `folder/brand.yml`, or its problems."""
+    path = folder / BRAND_FILE
+    doc, problems = read_document(path, root, "brand")
+    if doc is None:
+        return None, problems
+    return brand_from_data(doc.data, slug=slug, file=display(path, root)), []
+
+
+def load_case(case_file: CaseFile, root: Path, as_of: dt.date) -> tuple[Case | None, list[Problem]]:
+    """The case in `case_file`, or every problem with it."""
+    doc, problems = read_document(case_file.path, root, "case")
+    if doc is None:
+        return None, problems
+    name = display(case_file.path, root)
+    case = case_from_data(doc.data, case_id=case_file.case_id, brand=case_file.brand, file=name)
+    out = []
+    for path, message in case_violations(case, as_of):
+        line, column = doc.where(path)
+        out.append(Problem(name, line, column, yamlsafe.format_path(path), message))
+    return (None, out) if out else (case, [])
+
+
+def duplicate_ids(case_files: Iterable[CaseFile], root: Path) -> list[Problem]:
+    """A case id names one case across all brands, so its page URL is unambiguous."""
+    by_id: dict[str, list[CaseFile]] = defaultdict(list)
+    for case_file in case_files:
+        by_id[case_file.case_id].append(case_file)
+    problems = []
+    for same in by_id.values():
+        if len(same) > 1:
+            names = [display(c.path, root) for c in same]
+            for case_file, name in zip(same, names, strict=True):
+                others = ", ".join(n for n in names if n != name)
+                problems.append(
+                    _file_problem(
+                        case_file.path,
+                        root,
+                        f"case id {case_file.case_id!r}"
+                        f" is already used by {others}; expected a unique id",
+                    )
+                )
+    return problems
+
+
+def resolve_targets(
+    paths: Sequence[Path], cases_dir: Path, root: Path
+) -> tuple[list[Path], list[Problem]]:
+    """The absolute paths named on the command line, each checked to lie inside `cases/`."""
+    targets: list[Path] = []
+    problems: list[Problem] = []
+    for given in paths:
+        path = given if given.is_absolute() else root / given
+        if not os.path.lexists(path):
+            raise UsageError(f"{given.as_posix()}: no such file or folder")
+        absolute = Path(os.path.abspath(path))
+        real_inside = Path(os.path.realpath(path)).is_relative_to(os.path.realpath(cases_dir))
+        if not absolute.is_relative_to(cases_dir) or not real_inside:
+            problems.append(
+                Problem(
+                    given.as_posix(),
+                    1,
+                    1,
+                    "",
+                    f"expected a file inside {display(cases_dir, root)}/, got one outside it",
+                )
+            )
+        elif any(
+            p.is_symlink() for p in (absolute, *absolute.parents) if p.is_relative_to(cases_dir)
+        ):
+            problems.append(
+                _file_problem(
+                    absolute, root, "symbolic links are not allowed; expected a real file"
+                )
+            )
+        else:
+            targets.append(absolute)
+    return targets, problems
+
+
+def load_corpus(
+    root: Path, *, cases_dir: str = "cases", as_of: dt.date, paths: Sequence[Path] = ()
+) -> Corpus:
+    """Load and check every brand and case (or only those under `paths`) on day `as_of`.
+
+    Rules that span files (unique case ids, a brand.yml per folder) always look at the whole
+    of `cases/`, even when only some files are named.
+    """
+    root = root.absolute()
+    folder = root / cases_dir
+    if not folder.is_dir():
+        raise UsageError(f"{cases_dir}/: no such folder; run unkept from the project's root")
+    layout = discover(folder, root)
+    problems = list(layout.problems)
+    if paths:
+        targets, problems_with_paths = resolve_targets(paths, folder, root)
+
+        def wanted(path: Path) -> bool:
+            return any(path == t or path.is_relative_to(t) for t in targets)
+
+        case_files = [c for c in layout.case_files if wanted(c.path)]
+        slugs = {c.brand for c in case_files} | {
+            slug for slug, d in layout.brand_dirs.items() if wanted(d / BRAND_FILE)
+        }
+        problems = [p for p in problems if wanted(root / p.file)] + problems_with_paths
+    else:
+        case_files, slugs = list(layout.case_files), set(layout.brand_dirs)
+    brands: dict[str, Brand] = {}
+    files = 0
+    for slug in sorted(slugs):
+        if not (layout.brand_dirs[slug] / BRAND_FILE).exists():
+            continue
+        files += 1
+        brand, found = load_brand(slug, layout.brand_dirs[slug], root)
+        problems.extend(found)
+        if brand:
+            brands[slug] = brand
+    cases: list[Case] = []
+    for case_file in case_files:
+        files += 1
+        case, found = load_case(case_file, root, as_of)
+        problems.extend(found)
+        if case and case.brand in brands:
+            cases.append(case)
+    checked = {c.path for c in case_files}
+    problems.extend(p for p in duplicate_ids(layout.case_files, root) if root / p.file in checked)
+    return Corpus(
+        brands, tuple(sorted(cases, key=lambda c: c.id)), tuple(sort_problems(problems)), files
+    )

@@ -1,0 +1,118 @@
+"""When a promise falls due: its stated deadline, or the documented default for its kind.
+
+Deadlines are whole days. A promise is due through the whole of its due day, in the time zone
+it was written in. Business days skip weekends and the national public holidays of the case's
+country, from the maintained `holidays` library.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from functools import cache
+from typing import Literal
+
+import holidays
+
+from .model import Delay, Promise
+
+DeadlineSource = Literal["stated", "default"]
+
+
+@dataclass(frozen=True)
+class DefaultDeadline:
+    """The delay assumed when a promise of some kind states no deadline, and why."""
+
+    delay: Delay
+    """How long the brand is given."""
+    basis: str
+    """The reference that justifies the delay, shown on the methodology page."""
+
+
+DEFAULT_DEADLINES: dict[str, DefaultDeadline] = {
+    "refund": DefaultDeadline(
+        Delay(14, "days"),
+        "Directive 2011/83/EU, article 13: refund within 14 days of withdrawal",
+    ),
+    "delivery": DefaultDeadline(
+        Delay(30, "days"),
+        "Directive 2011/83/EU, article 18: delivery within 30 days of the contract",
+    ),
+    "callback": DefaultDeadline(Delay(2, "days"), "Unkept convention for contact promises"),
+    "reply": DefaultDeadline(Delay(2, "days"), "Unkept convention for contact promises"),
+}
+FALLBACK_DEADLINE = DefaultDeadline(Delay(14, "days"), "Unkept convention for other promises")
+
+
+def default_deadline(kind: str) -> DefaultDeadline:
+    """The default deadline for a promise of `kind`."""
+    return DEFAULT_DEADLINES.get(kind, FALLBACK_DEADLINE)
+
+
+@dataclass(frozen=True)
+class Deadline:
+    """A promise's due day and where it came from."""
+
+    due: dt.date
+    """The last day on which keeping the promise counts as on time."""
+    source: DeadlineSource
+    """`stated` when the brand gave it, `default` when the kind's default applied."""
+    rule: str
+    """How it was computed, for readers: `within 5 business days (FR holidays)`."""
+
+
+@cache
+def business_calendar(country: str) -> holidays.HolidayBase:
+    """The public-holiday calendar of `country`; weekends only where none is maintained."""
+    try:
+        return holidays.country_holidays(country)
+    except NotImplementedError:
+        return holidays.HolidayBase()
+
+
+def has_holiday_calendar(country: str) -> bool:
+    """Whether the holidays library knows `country`'s public holidays."""
+    return country in holidays.list_supported_countries()
+
+
+def add_delay(promise: Promise, delay: Delay, country: str) -> dt.date:
+    """The due day `delay` after the promise was made.
+
+    Hours run from the moment the promise was made; given only a day, the brand gets the
+    benefit of the doubt and the delay is rounded up to whole days. Business days count
+    from the day after the promise, skipping weekends and public holidays.
+    """
+    made = promise.made
+    if delay.unit == "hours":
+        if made.at is not None:
+            return (made.at + dt.timedelta(hours=delay.count)).date()
+        return made.day + dt.timedelta(days=-(-delay.count // 24))
+    if delay.unit == "days":
+        return made.day + dt.timedelta(days=delay.count)
+    if delay.unit == "weeks":
+        return made.day + dt.timedelta(weeks=delay.count)
+    return business_calendar(country).get_nth_working_day(made.day, delay.count)
+
+
+def deadline(promise: Promise, country: str) -> Deadline:
+    """The promise's deadline: `due`, else `made_on` plus `within`, else the kind's default."""
+    if promise.due is not None:
+        return Deadline(promise.due.day, "stated", f"due {promise.due}")
+    if promise.within is not None:
+        return Deadline(
+            add_delay(promise, promise.within, country), "stated", _rule(promise.within, country)
+        )
+    default = default_deadline(promise.kind)
+    return Deadline(
+        add_delay(promise, default.delay, country),
+        "default",
+        f"{_rule(default.delay, country)}, the default for a {promise.kind} promise",
+    )
+
+
+def _rule(delay: Delay, country: str) -> str:
+    if delay.unit != "business days":
+        return f"within {delay}"
+    if has_holiday_calendar(country):
+        return f"within {delay} ({country} public holidays skipped)"
+    return f"within {delay} (weekends skipped; no holiday calendar for {country})"

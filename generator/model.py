@@ -1,0 +1,246 @@
+"""Typed, immutable values for brands and cases, built from schema-valid documents.
+
+Conversion never fails: it runs only on data the schema accepted, so every date string here
+is already a real ISO 8601 date and every amount a well-formed "1249.00 EUR".
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any, Literal
+
+CaseStatus = Literal["open", "resolved", "abandoned", "withdrawn"]
+DelayUnit = Literal["hours", "days", "weeks", "business days"]
+
+
+@dataclass(frozen=True)
+class Moment:
+    """A date, or a date-time with its UTC offset, exactly as the contributor wrote it."""
+
+    day: dt.date
+    """The calendar day in the writer's own time zone (the date part as written)."""
+    at: dt.datetime | None = None
+    """The instant, when a time was given; always offset-aware."""
+
+    @classmethod
+    def parse(cls, text: str) -> Moment:
+        """`2026-01-31` or `2026-01-31T09:30:00+01:00` (schema-checked beforehand)."""
+        if "T" in text:
+            at = dt.datetime.fromisoformat(text)
+            return cls(at.date(), at)
+        return cls(dt.date.fromisoformat(text))
+
+    def __str__(self) -> str:
+        return self.at.isoformat() if self.at else self.day.isoformat()
+
+
+@dataclass(frozen=True)
+class Money:
+    """An amount of money; Decimal, never float, so sums are exact."""
+
+    amount: Decimal
+    """The amount, with at most two decimal places."""
+    currency: str
+    """ISO 4217 code, like EUR."""
+
+    @classmethod
+    def parse(cls, text: str) -> Money:
+        """`"1249.00 EUR"` -> Money(Decimal("1249.00"), "EUR")."""
+        amount, currency = text.split(" ")
+        return cls(Decimal(amount), currency)
+
+    def __str__(self) -> str:
+        return f"{self.amount} {self.currency}"
+
+
+@dataclass(frozen=True)
+class Delay:
+    """A deadline given as a delay from when the promise was made: `5 business days`."""
+
+    count: int
+    """How many units."""
+    unit: DelayUnit
+    """hours, days, weeks or business days."""
+
+    @classmethod
+    def parse(cls, text: str) -> Delay:
+        """`"48 hours"`, `"1 week"`, `"5 business days"` (schema-checked beforehand)."""
+        count, unit = text.split(" ", 1)
+        unit = unit if unit.endswith("s") else unit + "s"
+        return cls(int(count), unit)  # type: ignore[arg-type]
+
+    def __str__(self) -> str:
+        unit = self.unit[:-1] if self.count == 1 else self.unit
+        return f"{self.count} {unit}"
+
+
+@dataclass(frozen=True)
+class Promise:
+    """Something the brand said it would do, by a deadline."""
+
+    index: int
+    """Position in the case's `promises` list (0-based), part of the promise's identity."""
+    kind: str
+    """refund, callback, reply, delivery, replacement, repair, pickup or other."""
+    made: Moment
+    """When the brand made the promise."""
+    via: str | None
+    """The channel where the promise was made."""
+    quote: str | None
+    """The brand's own words."""
+    due: Moment | None
+    """The stated deadline, when given as a date."""
+    within: Delay | None
+    """The stated deadline, when given as a delay from `made`."""
+    amount: Money | None
+    """For refunds, the amount promised."""
+    kept: Moment | None
+    """When the promise was kept; None while it is not."""
+    evidence: tuple[str, ...]
+    """Public https links showing the promise."""
+    note: str | None
+    """The submitter's remark."""
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    """One dated event in the story of a case."""
+
+    date: Moment
+    channel: str | None
+    text: str
+
+
+@dataclass(frozen=True)
+class BrandReply:
+    """The brand's right of reply, written by one of the brand's maintainers."""
+
+    date: dt.date
+    text: str
+    url: str | None
+
+
+@dataclass(frozen=True)
+class Source:
+    """A public link backing the case."""
+
+    url: str
+    title: str | None
+
+
+@dataclass(frozen=True)
+class Brand:
+    """A brand: `cases/<slug>/brand.yml`."""
+
+    slug: str
+    """The folder name, used in URLs."""
+    file: str
+    """Path of brand.yml, relative to the project root."""
+    name: str
+    aliases: tuple[str, ...]
+    website: str | None
+    country: str | None
+    accounts: tuple[tuple[str, str], ...]
+    """(channel, public handle) pairs, sorted by channel."""
+    maintainers: tuple[str, ...]
+    """GitHub handles allowed to write the brand's replies."""
+    demo: bool
+    """True for a fictional demonstration brand."""
+
+
+@dataclass(frozen=True)
+class Case:
+    """One complaint case: `cases/<brand>/<id>.yml`."""
+
+    id: str
+    """The file name without `.yml`; unique across brands and never reused."""
+    brand: str
+    """The brand's slug (the folder name)."""
+    file: str
+    """Path of the case file, relative to the project root."""
+    title: str
+    country: str
+    categories: tuple[str, ...]
+    channels: tuple[str, ...]
+    opened_on: dt.date
+    status: CaseStatus
+    closed_on: dt.date | None
+    last_confirmed: dt.date
+    submitted_by: str
+    amount: Money | None
+    summary: str | None
+    promises: tuple[Promise, ...]
+    timeline: tuple[TimelineEntry, ...]
+    brand_reply: tuple[BrandReply, ...]
+    sources: tuple[Source, ...]
+
+    @property
+    def is_closed(self) -> bool:
+        """Resolved or abandoned: figures about it are frozen at `closed_on`."""
+        return self.status in ("resolved", "abandoned")
+
+
+def _opt(value: str | None, parse: Any) -> Any:
+    return None if value is None else parse(value)
+
+
+def brand_from_data(data: dict[str, Any], *, slug: str, file: str) -> Brand:
+    """Build a Brand from a schema-valid brand.yml document."""
+    return Brand(
+        slug=slug,
+        file=file,
+        name=data["name"],
+        aliases=tuple(data.get("aliases", ())),
+        website=data.get("website"),
+        country=data.get("country"),
+        accounts=tuple(sorted(data.get("accounts", {}).items())),
+        maintainers=tuple(data.get("maintainers", ())),
+        demo=bool(data.get("demo", False)),
+    )
+
+
+def case_from_data(data: dict[str, Any], *, case_id: str, brand: str, file: str) -> Case:
+    """Build a Case from a schema-valid case document."""
+    return Case(
+        id=case_id,
+        brand=brand,
+        file=file,
+        title=data["title"],
+        country=data["country"],
+        categories=tuple(data["categories"]),
+        channels=tuple(data.get("channels", ())),
+        opened_on=dt.date.fromisoformat(data["opened_on"]),
+        status=data["status"],
+        closed_on=_opt(data.get("closed_on"), dt.date.fromisoformat),
+        last_confirmed=dt.date.fromisoformat(data["last_confirmed"]),
+        submitted_by=data["submitted_by"],
+        amount=_opt(data.get("amount"), Money.parse),
+        summary=data.get("summary"),
+        promises=tuple(
+            Promise(
+                index=i,
+                kind=p["kind"],
+                made=Moment.parse(p["made_on"]),
+                via=p.get("via"),
+                quote=p.get("quote"),
+                due=_opt(p.get("due"), Moment.parse),
+                within=_opt(p.get("within"), Delay.parse),
+                amount=_opt(p.get("amount"), Money.parse),
+                kept=_opt(p.get("kept_on"), Moment.parse),
+                evidence=tuple(p.get("evidence", ())),
+                note=p.get("note"),
+            )
+            for i, p in enumerate(data.get("promises", ()))
+        ),
+        timeline=tuple(
+            TimelineEntry(Moment.parse(t["date"]), t.get("channel"), t["text"])
+            for t in data.get("timeline", ())
+        ),
+        brand_reply=tuple(
+            BrandReply(dt.date.fromisoformat(r["date"]), r["text"], r.get("url"))
+            for r in data.get("brand_reply", ())
+        ),
+        sources=tuple(Source(s["url"], s.get("title")) for s in data.get("sources", ())),
+    )
