@@ -23,6 +23,11 @@ from .skeleton import new_case
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 
 
+def plural(count: int, noun: str) -> str:
+    """`1 file`, `2 files`."""
+    return f"{count} {noun}{'' if count == 1 else 's'}"
+
+
 def _date(text: str) -> dt.date:
     try:
         return dt.date.fromisoformat(text) if len(text) == 10 else _bad_date(text)
@@ -127,15 +132,11 @@ def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
         print(render_problems(problems, "json"))
     elif problems:
         print(render_problems(problems, args.format))
-    files = f"{corpus.files_checked} file{'s' if corpus.files_checked != 1 else ''}"
     if args.format != "json":
-        verdict = (
-            f"{len(problems)} problem{'s' if len(problems) != 1 else ''}"
-            if problems
-            else "no problems"
-        )
+        verdict = plural(len(problems), "problem") if problems else "no problems"
         print(
-            f"Checked {files} ({len(corpus.brands)} brands, {len(corpus.cases)} valid cases): "
+            f"Checked {plural(corpus.files_checked, 'file')} "
+            f"({plural(len(corpus.brands), 'brand')}, {plural(len(corpus.cases), 'valid case')}): "
             f"{verdict}.",
             file=sys.stderr if problems else sys.stdout,
         )

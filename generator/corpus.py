@@ -170,6 +170,9 @@ def read_document(
     except OSError as exc:
         return None, [Problem(name, 1, 1, "", f"cannot be read: {exc.strerror}")]
     with os.fdopen(fd, "rb") as handle:
+        size = os.fstat(handle.fileno()).st_size
+        if size > yamlsafe.MAX_BYTES:  # refuse before reading: the limit bounds memory too
+            return None, [problem(yamlsafe.too_big(size))]
         raw = handle.read(yamlsafe.MAX_BYTES + 1)
     text, error = yamlsafe.decode(raw)
     if error:

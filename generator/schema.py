@@ -105,7 +105,12 @@ def _explain(
     expected = error.schema.get("errorMessage")
     if expected is None:
         expected = f"expected {error.message}"
-    if error.validator in ("not",):
+    if error.validator == "not":
+        # `not: {required: [X]}`: X is the field that should not be there; point at it.
+        forbidden = error.validator_value.get("required", [])
+        if len(forbidden) == 1:
+            path = (*path, forbidden[0])
+            line, column = doc.where(path, key=True)
         return [LoadError(line, column, format_path(path), expected)]
     if error.validator in ("maxLength", "minLength") and isinstance(error.instance, str):
         got = f"{len(error.instance)} characters"

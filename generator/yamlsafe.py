@@ -88,12 +88,17 @@ def format_path(path: Path) -> str:
     return out
 
 
+def too_big(size: int) -> LoadError:
+    """The error for a file of `size` bytes, over the limit."""
+    return LoadError(
+        1, 1, "", f"file is {size} bytes; expected at most {MAX_BYTES} bytes (256 KiB)"
+    )
+
+
 def decode(raw: bytes) -> tuple[str | None, LoadError | None]:
     """UTF-8 text of `raw`, or an error naming the line of the first bad byte."""
     if len(raw) > MAX_BYTES:
-        return None, LoadError(
-            1, 1, "", f"file is {len(raw)} bytes; expected at most {MAX_BYTES} bytes (256 KiB)"
-        )
+        return None, too_big(len(raw))
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -199,13 +204,17 @@ class _Builder:
             if not isinstance(key_node, yaml.ScalarNode):
                 self.fail(key_node, path, "expected a plain text key, got a list or mapping")
                 continue
-            key = self.scalar(key_node, path)
-            if key is _INVALID:
-                continue
-            if not isinstance(key, str) or not key:
-                self.fail(key_node, path, f"expected a text key, got {key_node.value!r}")
-                continue
+            key = key_node.value
             child = (*path, key)
+            if not key_node.style and key_node.tag != _TAG + "str":
+                reads_as = _READS_AS.get(key_node.tag.removeprefix(_TAG), "something else")
+                self.fail(
+                    key_node,
+                    child,
+                    f"expected a field name, got {key!r}, which YAML 1.1 "
+                    f"reads as {reads_as}; put it in quotes if it is meant",
+                )
+                continue
             if key in out:
                 first = self.key_positions[child][0]
                 self.fail(
@@ -226,31 +235,32 @@ class _Builder:
         if tag == "bool":
             if value in ("true", "false"):
                 return value == "true"
-            return self.ambiguous(node, path, "a yes/no value", "true or false")
+            return self.ambiguous(node, path, "true or false")
         if tag == "null":
             if value in ("", "~", "null"):
                 return None
-            return self.ambiguous(node, path, "an empty value", "null")
+            return self.ambiguous(node, path, "null")
         if tag == "int":
             if _INT.fullmatch(value):
                 return int(value)
-            return self.ambiguous(node, path, "a number", "a plain decimal number like 12")
+            return self.ambiguous(node, path, "a plain decimal number like 12")
         if tag == "float":
             if _DECIMAL.fullmatch(value):
                 return Decimal(value)
-            return self.ambiguous(node, path, "a number", "a plain decimal like 12.50")
+            return self.ambiguous(node, path, "a plain decimal like 12.50")
         if tag == "timestamp":
             if _ISO_DATE.fullmatch(value) or _ISO_DATETIME.fullmatch(value):
                 return value
             return self.ambiguous(
                 node,
                 path,
-                "a date",
-                "an ISO 8601 date like 2026-01-31 or date-time like 2026-01-31T09:30:00+01:00",
+                "an ISO 8601 date like 2026-01-31 or a date-time with its UTC offset like "
+                "2026-01-31T09:30:00+01:00",
             )
-        return self.ambiguous(node, path, f"a {tag} value", "plain text")
+        return self.ambiguous(node, path, "plain text")
 
-    def ambiguous(self, node: Any, path: Path, reads_as: str, expected: str) -> Any:
+    def ambiguous(self, node: Any, path: Path, expected: str) -> Any:
+        reads_as = _READS_AS.get(node.tag.removeprefix(_TAG), "something else")
         self.fail(
             node,
             path,
@@ -259,6 +269,16 @@ class _Builder:
         )
         return _INVALID
 
+
+_READS_AS = {
+    "bool": "a yes/no value",
+    "null": "an empty value",
+    "int": "a number",
+    "float": "a number",
+    "timestamp": "a date",
+    "merge": "a merge key",
+    "value": "a default-value key",
+}
 
 _INVALID = object()
 """Stands for a scalar that was refused; its error is already recorded."""

@@ -1,0 +1,1 @@
+"""Unkept test suite."""

@@ -1,0 +1,87 @@
+"""Shared fixtures: a throwaway project with a cases/ folder, and a way to run the CLI."""
+
+from __future__ import annotations
+
+import shutil
+import textwrap
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from generator.cli import main
+
+REPO = Path(__file__).resolve().parent.parent
+AS_OF = "2026-11-24"
+
+VALID_CASE = """\
+title: Callback promised, never made
+country: FR
+categories: [contact]
+opened_on: 2026-10-01
+status: open
+last_confirmed: 2026-11-01
+submitted_by: demo-tester
+promises:
+  - kind: callback
+    made_on: 2026-10-01
+    due: 2026-10-03
+"""
+
+
+@dataclass
+class Result:
+    """What one run of the command printed, and its exit status."""
+
+    code: int
+    out: str
+    err: str
+
+
+@dataclass
+class Project:
+    """A project root with `cases/acme/brand.yml`, where tests write files and run unkept."""
+
+    root: Path
+
+    @property
+    def cases(self) -> Path:
+        return self.root / "cases"
+
+    def write(self, relative: str, text: str | bytes) -> Path:
+        """Write a file under the project root (dedented when text)."""
+        path = self.root / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(text, bytes):
+            path.write_bytes(text)
+        else:
+            path.write_text(textwrap.dedent(text), encoding="utf-8")
+        return path
+
+    def case(self, text: str, name: str = "acme/acme-case.yml") -> Path:
+        """Write a case file under cases/."""
+        return self.write(f"cases/{name}", text)
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Project:
+    """An empty project with one valid brand, `acme`, and the real case template."""
+    p = Project(tmp_path)
+    p.write("cases/acme/brand.yml", "name: Acme\ncountry: FR\nmaintainers: [acme-care]\n")
+    shutil.copy(REPO / "cases" / "_template.yml", p.cases / "_template.yml")
+    return p
+
+
+@pytest.fixture
+def run(capsys: pytest.CaptureFixture[str]):
+    """Run `unkept ARGS...` in-process; return its exit status and output."""
+
+    def runner(*args: str | Path) -> Result:
+        try:
+            code = main([str(a) for a in args])
+        except SystemExit as exc:  # argparse usage errors
+            code = int(exc.code or 0)
+        captured = capsys.readouterr()
+        return Result(code, captured.out, captured.err)
+
+    return runner

@@ -1,0 +1,439 @@
+"""`unkept check` on bad input: the exact message, the exit status, and never a traceback."""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+
+import pytest
+
+from tests.conftest import AS_OF, VALID_CASE
+
+BASE = VALID_CASE.split("promises:")[0]
+PROMISE = "promises:\n  - kind: callback\n    made_on: 2026-10-01\n"
+FILE = "cases/acme/acme-case.yml"
+LAUGHS = "a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n" + "".join(
+    f"{b}: &{b} [{', '.join([f'*{a}'] * 9)}]\n" for a, b in zip("abcdefgh", "bcdefghi", strict=True)
+)
+
+# (id, file content, the one message expected for it)
+BAD_INPUTS = [
+    (
+        "malformed-yaml",
+        BASE + "promises: [\n",
+        "9:1: expected valid YAML, but while parsing a flow node did not find expected node content",
+    ),
+    (
+        "duplicate-key",
+        BASE + "title: again\n",
+        "8:1: title: duplicate key; 'title' was already given on line 1",
+    ),
+    (
+        "yaml11-boolean",
+        BASE + "summary: no\n",
+        "8:10: summary: expected true or false (or text in quotes), got 'no', which YAML 1.1 reads "
+        "as a yes/no value",
+    ),
+    (
+        "yaml11-boolean-key",
+        BASE + "on: 2026-10-01\n",
+        "8:1: on: expected a field name, got 'on', which YAML 1.1 reads as a yes/no value; put it "
+        "in quotes if it is meant",
+    ),
+    (
+        "yaml11-octal",
+        BASE + "amount: 0123\n",
+        "8:9: amount: expected a plain decimal number like 12 (or text in quotes), got '0123', "
+        "which YAML 1.1 reads as a number",
+    ),
+    (
+        "yaml11-sexagesimal",
+        BASE + PROMISE + "    within: 1:30\n",
+        "11:13: promises[0].within: expected a plain decimal number like 12 (or text in quotes), "
+        "got '1:30', which YAML 1.1 reads as a number",
+    ),
+    (
+        "yaml11-date",
+        BASE.replace("opened_on: 2026-10-01", "opened_on: 2026-10-01 10:00:00"),
+        "4:12: opened_on: expected an ISO 8601 date like 2026-01-31 or a date-time with its UTC "
+        "offset like 2026-01-31T09:30:00+01:00 (or text in quotes), got '2026-10-01 10:00:00', "
+        "which YAML 1.1 reads as a date",
+    ),
+    (
+        "datetime-without-offset",
+        BASE + "promises:\n  - kind: callback\n    made_on: 2026-10-01T10:00:00\n",
+        "10:14: promises[0].made_on: expected an ISO 8601 date like 2026-01-31 or a date-time with "
+        "its UTC offset like 2026-01-31T09:30:00+01:00 (or text in quotes), got "
+        "'2026-10-01T10:00:00', which YAML 1.1 reads as a date",
+    ),
+    (
+        "explicit-tag",
+        BASE + "summary: !!python/object:os.system echo\n",
+        "8:10: tags such as 'tag:yaml.org,2002:python/object:os.system' are not allowed; expected "
+        "plain values (quote text if needed)",
+    ),
+    (
+        "billion-laughs",
+        LAUGHS,
+        "1:4: anchors and aliases (& and *) are not allowed; expected each value written out in full",
+    ),
+    (
+        "not-a-date",
+        BASE + PROMISE + "    due: soon\n",
+        "11:10: promises[0].due: expected a date like 2026-01-31 or a date-time with its UTC offset "
+        "like 2026-01-31T09:30:00+01:00, got 'soon'",
+    ),
+    (
+        "impossible-date",
+        BASE.replace("opened_on: 2026-10-01", "opened_on: 2026-02-30"),
+        "4:12: opened_on: expected a date like 2026-01-31, got '2026-02-30'",
+    ),
+    (
+        "due-and-within",
+        BASE + PROMISE + "    due: 2026-10-05\n    within: 2 days\n",
+        "12:5: promises[0].within: expected either due or within, not both",
+    ),
+    (
+        "bad-delay",
+        BASE + PROMISE + "    within: soon\n",
+        '11:13: promises[0].within: expected a delay like "48 hours", "14 days", "2 weeks" or '
+        "\"5 business days\", got 'soon'",
+    ),
+    (
+        "unknown-field",
+        BASE + PROMISE + "    kept: 2026-10-02\n",
+        "11:5: promises[0].kept: unknown field; did you mean 'kept_on'?",
+    ),
+    (
+        "unknown-kind",
+        BASE + "promises:\n  - kind: refnd\n    made_on: 2026-10-01\n",
+        "9:11: promises[0].kind: expected one of refund, callback, reply, delivery, replacement, "
+        "repair, pickup, other, got 'refnd'; did you mean 'refund'?",
+    ),
+    (
+        "missing-field",
+        BASE.replace("submitted_by: demo-tester\n", ""),
+        "1:1: submitted_by: missing; expected a GitHub user name like jane-doe",
+    ),
+    (
+        "title-too-long",
+        BASE.replace("Callback promised, never made", "x" * 121),
+        "1:8: title: expected one line of text, at most 120 characters, got 121 characters",
+    ),
+    (
+        "kept-before-made",
+        BASE + PROMISE + "    kept_on: 2026-09-30\n",
+        "11:14: promises[0].kept_on: expected a date on or after made_on (2026-10-01), got 2026-09-30",
+    ),
+    (
+        "closed-before-opened",
+        BASE.replace("status: open", "status: resolved\nclosed_on: 2026-09-01"),
+        "6:12: closed_on: expected a date on or after opened_on (2026-10-01), got 2026-09-01",
+    ),
+    (
+        "closed-while-open",
+        BASE.replace("status: open", "status: open\nclosed_on: 2026-10-09"),
+        "6:1: closed_on: expected no closed_on while status is open",
+    ),
+    (
+        "closed-without-date",
+        BASE.replace("status: open", "status: resolved"),
+        "1:1: closed_on: missing; expected a date like 2026-01-31 (required unless status is open)",
+    ),
+    (
+        "date-after-as-of",
+        BASE + PROMISE + "    kept_on: 2026-12-01\n",
+        "11:14: promises[0].kept_on: expected a date on or before the as-of date 2026-11-24, got "
+        "2026-12-01",
+    ),
+    (
+        "http-link",
+        BASE + PROMISE + "    evidence: [http://social.example/1]\n",
+        "11:16: promises[0].evidence[0]: expected an https:// link like https://example.com/page, "
+        "got 'http://social.example/1'",
+    ),
+    (
+        "javascript-link",
+        BASE + "sources:\n  - url: javascript:alert(1)\n",
+        "9:10: sources[0].url: expected an https:// link like https://example.com/page, got "
+        "'javascript:alert(1)'",
+    ),
+    (
+        "link-with-credentials",
+        BASE + "sources:\n  - url: https://user:pw@forum.example/t/1\n",
+        "9:10: sources[0].url: expected an https:// link like https://example.com/page, got "
+        "'https://user:pw@forum.example/t/1'",
+    ),
+    (
+        "email-address",
+        BASE + "summary: Write to me at jane.doe@mail.example please.\n",
+        "8:10: summary: expected no personal data, got what looks like an e-mail address (starting "
+        "'ja…' at character 16); remove it or replace it with [redacted]",
+    ),
+    (
+        "phone-number",
+        BASE + "summary: Call me on 06 12 34 56 78 after six.\n",
+        "8:10: summary: expected no personal data, got what looks like a phone number (starting "
+        "'06…' at character 12); remove it or replace it with [redacted]",
+    ),
+    (
+        "international-phone",
+        BASE + PROMISE + "    note: Agent said call +44 20 7946 0958 now\n",
+        "11:11: promises[0].note: expected no personal data, got what looks like a phone number "
+        "(starting '+4…' at character 17); remove it or replace it with [redacted]",
+    ),
+    (
+        "iban",
+        BASE + "summary: Refund to FR76 3000 6000 0112 3456 7890 189 please.\n",
+        "8:10: summary: expected no personal data, got what looks like an IBAN (starting 'FR…' at "
+        "character 11); remove it or replace it with [redacted]",
+    ),
+    (
+        "card-number",
+        BASE + "summary: I paid with 4111 1111 1111 1111 in May.\n",
+        "8:10: summary: expected no personal data, got what looks like a payment card number "
+        "(starting '41…' at character 13); remove it or replace it with [redacted]",
+    ),
+    (
+        "unknown-currency",
+        BASE + 'amount: "12.00 EUX"\n',
+        "8:9: amount: expected an ISO 4217 currency code like EUR, got 'EUX'",
+    ),
+    (
+        "float-amount",
+        BASE + "amount: 12.5\n",
+        '8:9: amount: expected an amount and an ISO 4217 currency code like "1249.00 EUR", got the '
+        "number 12.5",
+    ),
+    (
+        "unknown-country",
+        BASE.replace("country: FR", "country: XX"),
+        "2:10: country: expected an ISO 3166-1 alpha-2 country code like FR or GB, got 'XX'",
+    ),
+    ("empty-file", "", "1:1: file is empty; expected a YAML mapping"),
+    ("list-at-top", "- a\n- b\n", "1:1: expected a mapping of fields, got a list"),
+    (
+        "two-documents",
+        BASE + "---\n" + BASE,
+        "8:1: expected valid YAML, but expected a single document in the stream but found another "
+        "document",
+    ),
+    (
+        "non-utf8",
+        BASE.encode() + b"summary: caf\xe9\n",
+        "8:13: expected UTF-8 text, got byte 0xe9 that is not valid UTF-8",
+    ),
+    (
+        "too-big",
+        "summary: " + "x" * 300_000 + "\n",
+        "1:1: file is 300010 bytes; expected at most 262144 bytes (256 KiB)",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"), [pytest.param(c, e, id=i) for i, c, e in BAD_INPUTS]
+)
+def test_bad_input_gets_one_exact_message(project, run, content, expected):
+    project.case(content)
+    result = run("--root", project.root, "check", "--as-of", AS_OF)
+    assert result.code == 1
+    assert result.out.splitlines() == [f"{FILE}:{expected}"]
+    assert "Traceback" not in result.err
+    assert result.err.strip().endswith("1 problem.")
+
+
+def test_billion_laughs_fails_fast(project, run):
+    project.case(LAUGHS + "".join(f"x{i}: &x{i} [*i, *i, *i, *i, *i]\n" for i in range(20)))
+    started = time.monotonic()
+    assert run("--root", project.root, "check", "--as-of", AS_OF).code == 1
+    assert time.monotonic() - started < 5
+
+
+def test_every_problem_in_every_file_is_reported_at_once(project, run):
+    project.case(BASE.replace("FR", "XX") + PROMISE + "    due: soon\n    kep_on: 2026-10-02\n")
+    project.case(BASE + "summary: no\n", name="acme/acme-other.yml")
+    project.write("cases/acme/brand.yml", "name: Acme\nwebsite: http://acme.example\n")
+    result = run("--root", project.root, "check", "--as-of", AS_OF)
+    assert result.code == 1
+    assert result.out.splitlines() == [
+        "cases/acme/acme-case.yml:2:10: country: expected an ISO 3166-1 alpha-2 country code "
+        "like FR or GB, got 'XX'",
+        "cases/acme/acme-case.yml:11:10: promises[0].due: expected a date like 2026-01-31 or a "
+        "date-time with its UTC offset like 2026-01-31T09:30:00+01:00, got 'soon'",
+        "cases/acme/acme-case.yml:12:5: promises[0].kep_on: unknown field; did you mean 'kept_on'?",
+        "cases/acme/acme-other.yml:8:10: summary: expected true or false (or text in quotes), "
+        "got 'no', which YAML 1.1 reads as a yes/no value",
+        "cases/acme/brand.yml:2:10: website: expected an https:// link like "
+        "https://example.com/page, got 'http://acme.example'",
+    ]
+    assert result.err.strip() == "Checked 3 files (0 brands, 0 valid cases): 5 problems."
+
+
+def test_case_folder_without_brand_file(project, run):
+    project.case(VALID_CASE, name="nobrand/nobrand-case.yml")
+    result = run("--root", project.root, "check", "--as-of", AS_OF)
+    assert result.code == 1
+    assert result.out.splitlines() == [
+        "cases/nobrand/nobrand-case.yml:1:1: expected brand.yml in cases/nobrand/ describing the "
+        "brand; none found"
+    ]
+
+
+def test_duplicate_case_ids_across_brands(project, run):
+    project.write("cases/other/brand.yml", "name: Other\n")
+    project.case(VALID_CASE, name="acme/same-id.yml")
+    project.case(VALID_CASE, name="other/same-id.yml")
+    result = run("--root", project.root, "check", "--as-of", AS_OF)
+    assert result.code == 1
+    assert result.out.splitlines() == [
+        "cases/acme/same-id.yml:1:1: case id 'same-id' is already used by "
+        "cases/other/same-id.yml; expected a unique id",
+        "cases/other/same-id.yml:1:1: case id 'same-id' is already used by "
+        "cases/acme/same-id.yml; expected a unique id",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        (
+            "acme/Bad_Name.yml",
+            "cases/acme/Bad_Name.yml:1:1: expected a case file named "
+            "<case-id>.yml, with a-z, 0-9 and - only (like acme-refund-2026-03)",
+        ),
+        (
+            "acme/acme-case.yaml",
+            "cases/acme/acme-case.yaml:1:1: expected a case file named "
+            "<case-id>.yml, with a-z, 0-9 and - only (like acme-refund-2026-03)",
+        ),
+        (
+            "loose.yml",
+            "cases/loose.yml:1:1: expected cases in a brand folder: cases/<brand>/<case-id>.yml",
+        ),
+        (
+            "Acme_Corp/x-case.yml",
+            "cases/Acme_Corp:1:1: expected a brand folder name like "
+            "acme-telecom (a-z, 0-9, -), got 'Acme_Corp'",
+        ),
+        ("acme/sub/deep-case.yml", "cases/acme/sub:1:1: expected no sub-folders in a brand folder"),
+    ],
+)
+def test_misplaced_files(project, run, name, expected):
+    project.case(VALID_CASE, name=name)
+    result = run("--root", project.root, "check", "--as-of", AS_OF)
+    assert result.code == 1
+    assert result.out.splitlines() == [expected]
+
+
+def test_symlinked_case_is_refused_and_not_read(project, run, tmp_path_factory):
+    secret = tmp_path_factory.mktemp("outside") / "secret.yml"
+    secret.write_text(VALID_CASE)
+    os.symlink(secret, project.cases / "acme" / "linked-case.yml")
+    result = run("--root", project.root, "check", "--as-of", AS_OF)
+    assert result.code == 1
+    assert result.out.splitlines() == [
+        "cases/acme/linked-case.yml:1:1: symbolic links are not allowed; expected a real file"
+    ]
+
+
+def test_symlinked_brand_folder_is_refused(project, run, tmp_path_factory):
+    elsewhere = tmp_path_factory.mktemp("elsewhere")
+    (elsewhere / "brand.yml").write_text("name: Elsewhere\n")
+    os.symlink(elsewhere, project.cases / "elsewhere")
+    result = run("--root", project.root, "check", "--as-of", AS_OF)
+    assert result.code == 1
+    assert result.out.splitlines() == [
+        "cases/elsewhere:1:1: symbolic links are not allowed; expected a real file or folder"
+    ]
+
+
+def test_path_outside_cases_is_refused(project, run):
+    outside = project.write("notes/case.yml", VALID_CASE)
+    result = run("--root", project.root, "check", "--as-of", AS_OF, outside)
+    assert result.code == 1
+    assert (
+        result.out.splitlines()[0]
+        == f"{outside.as_posix()}:1:1: expected a file inside cases/, got one outside it"
+    )
+
+
+def test_dotdot_path_escaping_cases_is_refused(project, run):
+    project.write("notes/case.yml", VALID_CASE)
+    result = run("--root", project.root, "check", "--as-of", AS_OF, "cases/../notes/case.yml")
+    assert result.code == 1
+    assert "expected a file inside cases/, got one outside it" in result.out
+
+
+def test_check_named_file_only_reads_that_file(project, run):
+    good = project.case(VALID_CASE, name="acme/acme-good.yml")
+    project.case("title: [\n", name="acme/acme-broken.yml")
+    result = run("--root", project.root, "check", "--as-of", AS_OF, good)
+    assert result.code == 0, result.out
+    assert result.out == "Checked 2 files (1 brand, 1 valid case): no problems.\n"
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (
+            ["check", "--as-of", "soon"],
+            "argument --as-of: expected a date like 2026-01-31, got 'soon'",
+        ),
+        (
+            ["check", "--as-of", "2026-02-30"],
+            "argument --as-of: expected a date like 2026-01-31, got '2026-02-30'",
+        ),
+        (["check", "--format", "xml"], "argument --format: invalid choice: 'xml'"),
+        (["check", "cases/nope.yml"], "unkept: error: cases/nope.yml: no such file or folder"),
+        (["frobnicate"], "argument COMMAND: invalid choice: 'frobnicate'"),
+        (["status", "no-such-case"], "unkept: error: no case with id 'no-such-case'"),
+        (
+            ["new", "Not A Slug"],
+            "unkept: error: expected a brand name like acme-telecom (a-z, 0-9, -), got 'Not A Slug'",
+        ),
+    ],
+)
+def test_usage_errors_exit_2(project, run, args, message):
+    project.case(VALID_CASE)
+    result = run("--root", project.root, *args)
+    assert result.code == 2
+    assert message in result.err
+    assert "Traceback" not in result.err
+
+
+def test_github_format_prints_annotations(project, run):
+    project.case(BASE + PROMISE + "    due: soon\n")
+    result = run("--root", project.root, "check", "--as-of", AS_OF, "--format", "github")
+    assert result.code == 1
+    assert result.out.splitlines() == [
+        "::error file=cases/acme/acme-case.yml,line=11,col=10::promises[0].due: expected a date "
+        "like 2026-01-31 or a date-time with its UTC offset like 2026-01-31T09:30:00+01:00, got "
+        "'soon'"
+    ]
+
+
+def test_json_format_lists_problems(project, run):
+    project.case(BASE.replace("FR", "XX"))
+    result = run("--root", project.root, "check", "--as-of", AS_OF, "--format", "json")
+    assert result.code == 1
+    assert json.loads(result.out) == [
+        {
+            "file": FILE,
+            "line": 2,
+            "column": 10,
+            "field": "country",
+            "message": "expected an ISO 3166-1 alpha-2 country code like FR or GB, got 'XX'",
+        }
+    ]
+
+
+def test_invalid_settings_file_is_a_usage_error(project, run):
+    project.write("unkept.toml", "[unkept]\ntimezone = 'Mars/Olympus'\n")
+    result = run("--root", project.root, "check")
+    assert result.code == 2
+    assert result.err.strip() == (
+        "unkept: error: unkept.toml: [unkept].timezone: expected an IANA time zone like "
+        "Europe/Paris, got 'Mars/Olympus'"
+    )

@@ -1,0 +1,128 @@
+"""The `unkept` command end to end: the installed console script on the shipped demo data."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import AS_OF, REPO
+
+UNKEPT = Path(sys.executable).with_name("unkept")
+
+
+def unkept(*args: str | Path, cwd: Path = REPO) -> subprocess.CompletedProcess[str]:
+    """Run the installed `unkept` script as a user would."""
+    return subprocess.run(
+        [UNKEPT, *map(str, args)], cwd=cwd, capture_output=True, text=True, timeout=120, check=False
+    )
+
+
+def test_demo_cases_are_valid():
+    result = unkept("check", "--as-of", AS_OF)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert re.fullmatch(
+        r"Checked \d+ files \(4 brands, 12 valid cases\): no problems\.\n", result.stdout
+    )
+
+
+def test_demo_status_exercises_every_status():
+    result = unkept("status", "--as-of", AS_OF, "--format", "json")
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["as_of"] == AS_OF
+    statuses = {p["status"] for p in data["promises"]}
+    assert statuses == {"kept", "kept-late", "pending", "overdue", "broken", "moot", "withdrawn"}
+    assert any(p["stale"] for p in data["promises"])
+    assert {p["deadline_source"] for p in data["promises"]} == {"stated", "default"}
+
+
+def test_status_table_for_one_case():
+    result = unkept("status", "--as-of", AS_OF, "norteva-fibre-outage-callback")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == [
+        "Promise statuses as of 2026-11-24",
+        "case                           #  kind      made        due         deadline  kept  "
+        "status   days  stale",
+        "norteva-fibre-outage-callback  1  callback  2026-10-02  2026-10-04  stated    -     "
+        "overdue  +51",
+        "norteva-fibre-outage-callback  2  callback  2026-10-09  2026-10-11  default   -     "
+        "overdue  +44",
+        "",
+        "2 promises: 2 overdue",
+    ]
+
+
+def test_same_input_and_date_give_identical_output():
+    first = unkept("status", "--as-of", AS_OF, "--format", "json").stdout
+    second = unkept("status", "--as-of", AS_OF, "--format", "json").stdout
+    assert first == second
+
+
+def test_status_refuses_invalid_data(project):
+    project.case("title: [\n")
+    result = unkept("status", "--as-of", AS_OF, cwd=project.root)
+    assert result.returncode == 1
+    assert result.stderr.startswith("cases/acme/acme-case.yml:2:1: expected valid YAML")
+    assert "Traceback" not in result.stderr
+
+
+def test_new_writes_a_valid_case_and_never_overwrites(project):
+    first = unkept("new", "acme", "--by", "jane-doe", "--as-of", AS_OF, cwd=project.root)
+    assert first.returncode == 0, first.stderr
+    path = project.cases / "acme" / "acme-2026-11-24.yml"
+    assert first.stdout.startswith("Wrote cases/acme/acme-2026-11-24.yml")
+    text = path.read_text()
+    assert text.startswith(
+        "# yaml-language-server: $schema=../../generator/schemas/case.schema.json"
+    )
+    assert "submitted_by: jane-doe" in text
+    assert "opened_on: 2026-11-24" in text
+    path.write_text(text + "# my own notes\n")
+
+    second = unkept("new", "acme", "--by", "jane-doe", "--as-of", AS_OF, cwd=project.root)
+    assert second.returncode == 0, second.stderr
+    assert (project.cases / "acme" / "acme-2026-11-24-2.yml").is_file()
+    assert path.read_text().endswith("# my own notes\n")  # untouched
+    check = unkept("check", "--as-of", AS_OF, cwd=project.root)
+    assert check.returncode == 0, check.stdout + check.stderr
+    assert "3 files (1 brand, 2 valid cases)" in check.stdout
+
+
+def test_new_brand_gets_a_brand_file_too(project):
+    result = unkept("new", "globex", "--country", "DE", "--as-of", AS_OF, cwd=project.root)
+    assert result.returncode == 0, result.stderr
+    assert (project.cases / "globex" / "brand.yml").read_text().count("name: Globex") == 1
+    assert "country: DE" in (project.cases / "globex" / "globex-2026-11-24.yml").read_text()
+    assert unkept("check", "--as-of", AS_OF, cwd=project.root).returncode == 0
+
+
+def test_every_command_is_documented_in_the_readme():
+    readme = (REPO / "README.md").read_text()
+    help_text = unkept("--help").stdout
+    commands = re.search(r"\{([a-z,]+)\}", help_text)
+    names = (
+        commands.group(1).split(",") if commands else re.findall(r"^    (\w+)\s", help_text, re.M)
+    )
+    assert {"check", "status", "new"} <= set(names)
+    for name in names:
+        assert f"`unkept {name}" in readme, f"unkept {name} is not documented in README.md"
+
+
+def test_check_copies_of_the_demo_outside_the_repo(tmp_path):
+    shutil.copytree(REPO / "cases", tmp_path / "cases")
+    result = unkept("check", "--as-of", AS_OF, cwd=tmp_path)
+    assert result.returncode == 0, result.stdout
+
+
+@pytest.mark.parametrize("fmt", ["text", "github", "json"])
+def test_check_formats_agree_on_a_valid_tree(fmt):
+    result = unkept("check", "--as-of", AS_OF, "--format", fmt)
+    assert result.returncode == 0
+    if fmt == "json":
+        assert json.loads(result.stdout) == []
