@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import logging
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
 from . import __version__
+from .build import BuildFailed, build_site
 from .corpus import Corpus, UsageError, load_corpus
 from .engine import case_statuses
 from .problems import render_problems
@@ -85,6 +87,21 @@ def build_parser() -> argparse.ArgumentParser:
     _add_as_of(status)
     status.add_argument("--format", choices=("table", "json"), default="table")
     status.set_defaults(func=cmd_status)
+
+    build = commands.add_parser(
+        "build",
+        help="check the cases and build the site into site/",
+        description="Check the cases, then build the whole site with "
+        "MkDocs into site/. A failed build leaves site/ as it was.",
+    )
+    _add_as_of(build)
+    build.add_argument(
+        "--site-dir",
+        default="site",
+        metavar="DIR",
+        help="where to put the site, relative to the root (default: site)",
+    )
+    build.set_defaults(func=cmd_build)
 
     new = commands.add_parser(
         "new",
@@ -170,6 +187,34 @@ def cmd_status(args: argparse.Namespace, settings: Settings) -> int:
     else:
         print(f"Promise statuses as of {as_of.isoformat()}")
         print(status_table(statuses))
+    return EXIT_OK
+
+
+def cmd_build(args: argparse.Namespace, settings: Settings) -> int:
+    """Build the site; on failure print why and leave the previous site in place."""
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("mkdocs: %(levelname)s: %(message)s"))
+    mkdocs_log = logging.getLogger("mkdocs")
+    mkdocs_log.addHandler(handler)
+    mkdocs_log.setLevel(logging.WARNING)
+    mkdocs_log.propagate = False
+    try:
+        result = build_site(
+            args.root, as_of=_as_of(args, settings), settings=settings, site_dir=args.site_dir
+        )
+    except BuildFailed as exc:
+        if exc.problems:
+            print(render_problems(list(exc.problems), "text"), file=sys.stderr)
+        print(f"unkept: {exc}; the previous {args.site_dir}/ is unchanged.", file=sys.stderr)
+        return EXIT_INVALID
+    finally:
+        mkdocs_log.removeHandler(handler)
+    print(
+        f"Built {args.site_dir}/ as of {result.as_of} (data commit {result.commit}): "
+        f"{plural(result.brands, 'brand')}, {plural(result.cases, 'case')}, "
+        f"{plural(result.pages, 'page')}; generator {result.seconds_generator:.1f} s, "
+        f"MkDocs {result.seconds_mkdocs:.1f} s."
+    )
     return EXIT_OK
 
 

@@ -94,8 +94,12 @@ def add_delay(promise: Promise, delay: Delay, country: str) -> dt.date:
     return business_calendar(country).get_nth_working_day(made.day, delay.count)
 
 
+@cache
 def deadline(promise: Promise, country: str) -> Deadline:
-    """The promise's deadline: `due`, else `made_on` plus `within`, else the kind's default."""
+    """The promise's deadline: `due`, else `made_on` plus `within`, else the kind's default.
+
+    Cached: promises are immutable, and charts ask for the same deadline once a month.
+    """
     if promise.due is not None:
         return Deadline(promise.due.day, "stated", f"due {promise.due}")
     if promise.within is not None:

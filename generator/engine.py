@@ -8,7 +8,7 @@ methodology page quotes them.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 
 from .deadlines import Deadline, DeadlineSource, deadline
@@ -119,3 +119,23 @@ def case_statuses(
 ) -> tuple[PromiseStatus, ...]:
     """The status of each of the case's promises on `as_of`, in the case's order."""
     return tuple(promise_status(case, p, as_of, stale_days=stale_days) for p in case.promises)
+
+
+def snapshot(case: Case, day: dt.date) -> Case:
+    """The case as it stood at the end of `day`: later promises, keepings and closing unseen.
+
+    Used for figures about the past (a brand's overdue promises at each month's end), so
+    that a promise kept in March still counts as overdue at the end of February.
+    """
+    promises = tuple(
+        replace(p, kept=p.kept if p.kept and p.kept.day <= day else None)
+        for p in case.promises
+        if p.made.day <= day
+    )
+    closed = case.closed_on is not None and case.closed_on <= day
+    return replace(
+        case,
+        promises=promises,
+        status=case.status if closed or case.status == "open" else "open",
+        closed_on=case.closed_on if closed else None,
+    )

@@ -1,0 +1,297 @@
+"""`unkept build`: from case files to a complete static site, atomically.
+
+Reads top to bottom as the architecture: load and check every file (stopping with the same
+messages as `unkept check`), compute statuses and figures, render the Markdown pages and data
+files into a fresh docs folder, run the real MkDocs build (strict) into a temporary folder,
+and only then swap it into place, so a failed build leaves the previous site untouched.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import json
+import logging
+import os
+import shutil
+import subprocess
+import time
+from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from mkdocs.commands.build import build as mkdocs_build
+from mkdocs.config import load_config
+from mkdocs.exceptions import MkDocsException
+
+from . import export, feeds
+from .corpus import load_corpus
+from .deadlines import DEFAULT_DEADLINES, FALLBACK_DEADLINE, default_deadline
+from .figures import MIN_DECIDED_FOR_RATE
+from .pages import CATEGORIES, Page, SiteData, compute, site_pages
+from .problems import Problem
+from .render import TEMPLATES_DIR, environment, load_strings, render_page
+from .settings import Settings
+
+log = logging.getLogger("unkept")
+
+
+class BuildFailed(Exception):
+    """The site could not be built; the previous site is still in place."""
+
+    def __init__(self, message: str, problems: tuple[Problem, ...] = ()) -> None:
+        super().__init__(message)
+        self.problems = problems
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    """What a build made."""
+
+    site: Path
+    as_of: dt.date
+    commit: str
+    brands: int
+    cases: int
+    pages: int
+    seconds_generator: float
+    """Time spent before MkDocs: loading, checking, computing, rendering."""
+    seconds_mkdocs: float
+
+
+def git_commit(root: Path) -> str:
+    """The data's commit (short), with `+changes` when cases/ differs from it."""
+
+    def git(*args: str) -> str:
+        return subprocess.run(
+            ["git", "-C", str(root), *args], capture_output=True, text=True, check=True, timeout=30
+        ).stdout.strip()
+
+    try:
+        commit = git("rev-parse", "--short=12", "HEAD")
+        dirty = git("status", "--porcelain", "--", "cases", "mkdocs.yml", "site_templates")
+    except (OSError, subprocess.SubprocessError):
+        return "uncommitted"
+    return f"{commit}+changes" if dirty else commit
+
+
+@contextlib.contextmanager
+def source_date(day: dt.date) -> Iterator[None]:
+    """Make MkDocs date its output (sitemap, gzip headers) by the as-of day, not the clock."""
+    old = os.environ.get("SOURCE_DATE_EPOCH")
+    os.environ["SOURCE_DATE_EPOCH"] = str(
+        int(dt.datetime.combine(day, dt.time(), dt.UTC).timestamp())
+    )
+    try:
+        yield
+    finally:
+        if old is None:
+            os.environ.pop("SOURCE_DATE_EPOCH", None)
+        else:
+            os.environ["SOURCE_DATE_EPOCH"] = old
+
+
+def _write(path: Path, content: str | bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if isinstance(content, bytes):
+        path.write_bytes(content)
+    else:
+        path.write_text(content, encoding="utf-8", newline="")
+
+
+def front_matter(page: Page) -> str:
+    """YAML front matter: the safe title, and whether search indexes the page."""
+    lines = [
+        "---",
+        f"title: {json.dumps(page.title, ensure_ascii=True)}",
+        "hide:",
+        "  - navigation",
+        "  - toc",
+    ]
+    if not page.search:
+        lines += ["search:", "  exclude: true"]
+    return "\n".join([*lines, "---", "", ""])
+
+
+def render_docs(
+    docs: Path, data: SiteData, t: dict[str, Any], *, templates: Path, lang: str, site_url: str
+) -> int:
+    """Write every page, data file, feed, calendar, badge and asset under `docs`."""
+    env = environment(templates)
+    common = {
+        "t": t,
+        "as_of": data.as_of.isoformat(),
+        "commit": data.commit,
+        "site_url": site_url,
+        "brands": data.brands,
+        "brand_count": len(data.brands),
+        "statuses": data.statuses,
+        "stale_days": data.stale_days,
+        "categories": CATEGORIES,
+        "columns": [c for c in export.BRAND_COLUMNS if c.label],
+        "has_demo": any(b.demo for b in data.brands.values()),
+        "defaults": sorted(DEFAULT_DEADLINES.items()),
+        "fallback": FALLBACK_DEADLINE,
+        "default_delays": {k: str(default_deadline(k).delay) for k in t["kind"]},
+        "min_decided": MIN_DECIDED_FOR_RATE,
+        "asof_line": f"{t['as_of']} {data.as_of.isoformat()} · {t['commit']} {data.commit}",
+    }
+    pages = site_pages(data, t)
+    for page in pages:
+        context = {**common, **page.context, "base": page.base}
+        if page.template == "case.md.j2":
+            context["promises"] = list(
+                zip(page.context["case"].promises, page.context["statuses"], strict=True)
+            )
+        _write(
+            docs / page.source, front_matter(page) + render_page(env, page.template, lang, context)
+        )
+    _write(docs / "data" / "brands.csv", export.brands_csv(data.ranking))
+    _write(docs / "data" / "promises.csv", export.promises_csv(data))
+    _write(docs / "data" / "cases.json", export.cases_json(data))
+    _write(docs / "data" / "datapackage.json", export.datapackage(data))
+    atom = env.get_template("files/atom.xml.j2")
+    badge = env.get_template("files/badge.svg.j2")
+    cases_by_brand: dict[str, list] = defaultdict(list)
+    for case in data.cases:
+        if case.status != "withdrawn":
+            cases_by_brand[case.brand].append(case)
+    _write(
+        docs / "feeds" / "atom.xml",
+        atom.render(
+            t=t,
+            as_of=data.as_of.isoformat(),
+            site_url=site_url,
+            feed_id="tag:unkept,2026:feed",
+            title=t["feed_title"],
+            self_path="feeds/atom.xml",
+            alternate_path="",
+            entries=feeds.feed_entries(data, t),
+        ),
+    )
+    for slug, brand in data.brands.items():
+        row = data.rows[slug]
+        _write(
+            docs / "feeds" / f"{slug}.xml",
+            atom.render(
+                t=t,
+                as_of=data.as_of.isoformat(),
+                site_url=site_url,
+                feed_id=f"tag:unkept,2026:feed:{slug}",
+                title=t["feed_brand_title"].format(brand=brand.name),
+                self_path=f"feeds/{slug}.xml",
+                alternate_path=f"brands/{slug}/",
+                entries=feeds.feed_entries(data, t, brand=slug),
+            ),
+        )
+        _write(
+            docs / "calendars" / f"{slug}.ics",
+            feeds.calendar(data, cases_by_brand[slug], brand_name=brand.name, site_url=site_url),
+        )
+        message = t["badge_overdue"].format(n=row.overdue)
+        colour = {"brightgreen": "#2e7d32", "orange": "#b35900", "red": "#b3261e"}[
+            feeds.badge_colour(row.overdue)
+        ]
+        _write(
+            docs / "badges" / f"{slug}.svg",
+            badge.render(
+                label=t["badge_label"],
+                message=message,
+                colour=colour,
+                label_width=7 * len(t["badge_label"]),
+                message_width=7 * len(message),
+            ),
+        )
+        _write(docs / "badges" / f"{slug}.json", feeds.badge_endpoint(row.overdue, t))
+    shutil.copytree(templates / "assets", docs / "assets", dirs_exist_ok=True)
+    return len(pages)
+
+
+def _swap_into_place(new: Path, target: Path) -> None:
+    """Replace `target` by `new`; the old site stays until the new one is complete."""
+    old = target.with_name(f"{target.name}.old-{os.getpid()}")
+    if target.exists():
+        target.rename(old)
+    try:
+        new.rename(target)
+    except OSError:
+        if old.exists():
+            old.rename(target)
+        raise
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def nav(t: dict[str, Any]) -> list[dict[str, str]]:
+    """The few top-level pages, titled in the site's language."""
+    return [
+        {t["home"]: "index.md"},
+        {t["ranking"]: "ranking/index.md"},
+        {t["deadlines"]: "deadlines.md"},
+        {t["methodology"]: "methodology.md"},
+        {t["contribute"]: "contribute.md"},
+    ]
+
+
+def build_site(
+    root: Path,
+    *,
+    as_of: dt.date,
+    settings: Settings,
+    config_file: str = "mkdocs.yml",
+    site_dir: str = "site",
+) -> BuildResult:
+    """Check the cases, then build the site into `site/`; raise BuildFailed otherwise."""
+    started = time.perf_counter()
+    root = root.absolute()
+    corpus = load_corpus(root, cases_dir=settings.cases_dir, as_of=as_of)
+    if corpus.problems:
+        raise BuildFailed("the cases have problems; the site was not built", corpus.problems)
+
+    docs = root / "docs"
+    shutil.rmtree(docs, ignore_errors=True)
+    docs.mkdir()
+    staging = root / f"site.tmp-{os.getpid()}"
+    shutil.rmtree(staging, ignore_errors=True)
+    try:
+        config = load_config(
+            str(root / config_file), docs_dir=str(docs), site_dir=str(staging), strict=True
+        )
+    except MkDocsException as exc:
+        raise BuildFailed(f"{config_file}: {exc}") from exc
+    lang = config.theme["language"]
+    templates = root / TEMPLATES_DIR
+    t = load_strings(templates, lang)
+    site_url = config.site_url or ""
+
+    data = compute(
+        corpus.brands,
+        corpus.cases,
+        as_of=as_of,
+        commit=git_commit(root),
+        stale_days=settings.stale_days,
+    )
+    page_count = render_docs(docs, data, t, templates=templates, lang=lang, site_url=site_url)
+    config["nav"] = nav(t)
+    config.extra["unkept"] = {"as_of": as_of.isoformat(), "commit": data.commit, "t": t}
+    generator_done = time.perf_counter()
+
+    try:
+        with source_date(as_of):
+            mkdocs_build(config)
+        _swap_into_place(staging, root / site_dir)
+    except (MkDocsException, OSError) as exc:
+        raise BuildFailed(f"MkDocs failed: {exc}") from exc
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return BuildResult(
+        root / site_dir,
+        as_of,
+        data.commit,
+        len(data.brands),
+        len(data.cases),
+        page_count,
+        generator_done - started,
+        time.perf_counter() - generator_done,
+    )
