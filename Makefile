@@ -7,7 +7,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: site test lint format check status constraints clean
+.PHONY: site serve test lint format check status constraints clean
 
 # The virtual environment, with pinned versions of everything (constraints.txt).
 $(STAMP): pyproject.toml constraints.txt
@@ -16,10 +16,13 @@ $(STAMP): pyproject.toml constraints.txt
 		--constraint constraints.txt --editable '.[dev]'
 	touch $(STAMP)
 
-## site: validate cases/ and print every promise's status (the site build comes next)
+## site: check cases/ and build the site into site/
 site: $(STAMP)
-	$(BIN)/unkept check
-	$(BIN)/unkept status
+	$(BIN)/unkept build
+
+## serve: serve the built site on http://127.0.0.1:8000/
+serve:
+	$(BIN)/python -m http.server --bind 127.0.0.1 --directory site 8000
 
 ## test: lint, then the whole test suite
 test: $(STAMP) lint

@@ -21,7 +21,7 @@ from .model import Brand, Case
 CATEGORIES = ("contact", "returns-refunds", "delivery", "product", "other")
 CHART_MONTHS = 12
 TOP_BRANDS = 10
-_UNSAFE_TITLE = re.compile(r"[^\w .,'’()+!/:-]")
+_UNSAFE_TITLE = re.compile(r"[^\w .,'\u2019()+!/:-]")
 
 
 def safe_title(text: str, fallback: str) -> str:
