@@ -7,7 +7,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: site serve test lint format check status constraints clean
+.PHONY: site serve test chromium screenshots lint format check status constraints clean
 
 # The virtual environment, with pinned versions of everything (constraints.txt).
 $(STAMP): pyproject.toml constraints.txt
@@ -24,9 +24,23 @@ site: $(STAMP)
 serve:
 	$(BIN)/python -m http.server --bind 127.0.0.1 --directory site 8000
 
-## test: lint, then the whole test suite
-test: $(STAMP) lint
+## test: lint, then the whole test suite (browser tests included)
+test: $(STAMP) chromium lint
 	$(BIN)/pytest
+
+## chromium: Debian's Chromium for the browser tests, installed when missing (as root)
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
+	  else \
+	    echo "Chromium is missing: run 'sudo apt-get install chromium' (browser tests need it)" >&2; \
+	    exit 1; \
+	  fi; }
+
+## screenshots: build the site, then write PNGs of four pages to screenshots/
+screenshots: site chromium
+	$(BIN)/python -m tests.screenshots site screenshots
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import jinja2
 from mkdocs.commands.build import build as mkdocs_build
 from mkdocs.config import load_config
 from mkdocs.exceptions import MkDocsException
@@ -145,9 +146,14 @@ def render_docs(
             context["promises"] = list(
                 zip(page.context["case"].promises, page.context["statuses"], strict=True)
             )
-        _write(
-            docs / page.source, front_matter(page) + render_page(env, page.template, lang, context)
-        )
+        try:
+            body = render_page(env, page.template, lang, context)
+        except jinja2.TemplateError as exc:
+            raise BuildFailed(
+                f"{TEMPLATES_DIR}/pages/{page.template}, rendering {page.source}: "
+                f"{_template_error(exc)}"
+            ) from exc
+        _write(docs / page.source, front_matter(page) + body)
     _write(docs / "data" / "brands.csv", export.brands_csv(data.ranking))
     _write(docs / "data" / "promises.csv", export.promises_csv(data))
     _write(docs / "data" / "cases.json", export.cases_json(data))
@@ -223,6 +229,13 @@ def _swap_into_place(new: Path, target: Path) -> None:
     shutil.rmtree(old, ignore_errors=True)
 
 
+def _template_error(exc: jinja2.TemplateError) -> str:
+    where = getattr(exc, "filename", None) or getattr(exc, "name", None)
+    line = getattr(exc, "lineno", None)
+    place = f"{where}:{line}: " if where and line else f"{where}: " if where else ""
+    return f"{place}{exc.message or exc}"
+
+
 def nav(t: dict[str, Any]) -> list[dict[str, str]]:
     """The few top-level pages, titled in the site's language."""
     return [
@@ -272,7 +285,10 @@ def build_site(
         commit=git_commit(root),
         stale_days=settings.stale_days,
     )
-    page_count = render_docs(docs, data, t, templates=templates, lang=lang, site_url=site_url)
+    try:
+        page_count = render_docs(docs, data, t, templates=templates, lang=lang, site_url=site_url)
+    except jinja2.TemplateError as exc:  # files/ templates, outside the page loop
+        raise BuildFailed(f"{TEMPLATES_DIR}: {_template_error(exc)}") from exc
     config["nav"] = nav(t)
     config.extra["unkept"] = {"as_of": as_of.isoformat(), "commit": data.commit, "t": t}
     generator_done = time.perf_counter()
@@ -281,6 +297,8 @@ def build_site(
         with source_date(as_of):
             mkdocs_build(config)
         _swap_into_place(staging, root / site_dir)
+    except jinja2.TemplateError as exc:
+        raise BuildFailed(f"MkDocs failed: theme template: {_template_error(exc)}") from exc
     except (MkDocsException, OSError) as exc:
         raise BuildFailed(f"MkDocs failed: {exc}") from exc
     finally:

@@ -92,3 +92,20 @@ def run(capsys: pytest.CaptureFixture[str]):
         return Result(code, captured.out, captured.err)
 
     return runner
+
+
+@pytest.fixture(scope="session")
+def site_root(tmp_path_factory) -> Path:
+    """A copy of the project with the demo cases plus a hostile case, built once."""
+    from tests.sitebuild import build, make_project
+
+    root = make_project(tmp_path_factory.mktemp("project"))
+    result = build(root)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return root
+
+
+@pytest.fixture(scope="session")
+def site(site_root) -> Path:
+    """The built site of `site_root`."""
+    return site_root / "site"

@@ -1,0 +1,463 @@
+"""The built site: pages, figures, open data, feeds, safety, determinism and atomicity."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import re
+import subprocess
+import xml.etree.ElementTree as ET
+from html.parser import HTMLParser
+from pathlib import Path
+
+import icalendar
+import yaml
+
+from tests.conftest import AS_OF, REPO
+from tests.sitebuild import build, make_project
+
+
+def html_files(site: Path) -> list[Path]:
+    return sorted(site.rglob("*.html"))
+
+
+class Elements(HTMLParser):
+    """Every start tag with its attributes, and the text, of one page."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tags: list[tuple[str, dict[str, str | None]]] = []
+        self.text: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, dict(attrs)))
+
+    def handle_data(self, data):
+        self.text.append(data)
+
+
+def parse(path: Path) -> Elements:
+    parser = Elements()
+    parser.feed(path.read_text("utf-8"))
+    return parser
+
+
+def commit_of(root: Path) -> str:
+    return subprocess.run(
+        ["git", "-C", str(root), "rev-parse", "--short=12", "HEAD"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+
+
+def test_every_page_exists(site):
+    expected = [
+        "index.html",
+        "ranking/index.html",
+        "ranking/last-12-months/index.html",
+        "ranking/contact/index.html",
+        "deadlines/index.html",
+        "methodology/index.html",
+        "contribute/index.html",
+        "brands/norteva-telecom/index.html",
+        "cases/norteva-fibre-outage-callback/index.html",
+        "cases/norteva-duplicate-report/index.html",
+        "data/brands.csv",
+        "data/promises.csv",
+        "data/cases.json",
+        "data/datapackage.json",
+        "feeds/atom.xml",
+        "feeds/norteva-telecom.xml",
+        "calendars/velora-air.ics",
+        "badges/norteva-telecom.svg",
+        "badges/norteva-telecom.json",
+        "search/search_index.json",
+    ]
+    missing = [p for p in expected if not (site / p).is_file()]
+    assert missing == []
+
+
+def test_every_page_states_as_of_and_commit(site, site_root):
+    commit = commit_of(site_root)
+    for page in html_files(site):
+        if page.name == "404.html":
+            continue
+        text = page.read_text()
+        assert f'<time datetime="{AS_OF}">' in text, page
+        assert f"<code>{commit}</code>" in text, page
+        assert 'data/brands.csv">brands.csv</a>' in text, page
+
+
+def table_cells(page: Path) -> list[dict[str, str]]:
+    """Rows of the ranking table as {column: text}, using the cells' data-col."""
+
+    class Cells(HTMLParser):
+        def __init__(self):
+            super().__init__(convert_charrefs=True)
+            self.rows, self.col, self.cell_name, self.in_body = [], None, None, False
+
+        def handle_starttag(self, tag, attrs):
+            a = dict(attrs)
+            if tag == "tbody":
+                self.in_body = True
+            elif tag == "tr" and self.in_body:
+                self.rows.append({})
+            elif tag == "td" and self.in_body:
+                self.col = a.get("data-col")
+                self.rows[-1][self.col] = ""
+            elif tag == "span" and "data-cell" in a:
+                self.cell_name = a["data-cell"]
+                self.rows[-1][self.cell_name] = ""
+
+        def handle_endtag(self, tag):
+            if tag == "span":
+                self.cell_name = None
+            if tag == "td":
+                self.col = None
+            if tag == "tbody":
+                self.in_body = False
+
+        def handle_data(self, data):
+            if self.cell_name and self.cell_name != self.col:
+                self.rows[-1][self.cell_name] += data
+            elif self.col and self.col != "kept_on_time_rate":
+                self.rows[-1][self.col] += data
+
+    parser = Cells()
+    parser.feed(page.read_text())
+    return parser.rows
+
+
+def test_ranking_page_figures_equal_brands_csv(site):
+    rows = list(csv.DictReader(io.StringIO((site / "data/brands.csv").read_text())))
+    shown = table_cells(site / "ranking/index.html")
+    assert len(shown) == len(rows) == 5
+    for page_row, csv_row in zip(shown, rows, strict=True):
+        page_row["brand"] = page_row["brand"].replace("fictional demo", "").strip()
+        for column, value in page_row.items():
+            assert value.strip() == csv_row[column], (column, page_row, csv_row)
+
+
+def test_ranking_order_and_figures(site):
+    rows = list(csv.DictReader(io.StringIO((site / "data/brands.csv").read_text())))
+    assert [(r["rank"], r["brand_id"], r["overdue"], r["total_days_overdue"]) for r in rows] == [
+        ("1", "norteva-telecom", "3", "227"),
+        ("2", "velora-air", "1", "97"),
+        ("3", "zz-hostile", "1", "52"),
+        ("4", "hexa-home", "1", "21"),
+        ("5", "brightcart", "0", "0"),
+    ]
+    velora = rows[1]
+    assert velora["refunds_overdue"] == "412.60 EUR"
+    assert velora["kept_on_time"] == "2"
+    assert velora["kept_on_time_rate"] == ""  # 3 decided promises: below 5
+
+
+def test_headline_figures(site):
+    text = (site / "index.html").read_text()
+    figures = dict(re.findall(r'data-figure="(\w+)">(\d+)<', text))
+    assert figures == {"brands": "5", "cases": "12", "promises": "18", "overdue": "6", "kept": "5"}
+
+
+def test_csv_files_read_back_and_neutralise_formulas(site):
+    promises = list(csv.DictReader(io.StringIO((site / "data/promises.csv").read_text())))
+    assert len(promises) == 18  # the withdrawn case's promise is not published
+    assert {p["status"] for p in promises} == {
+        "kept",
+        "kept-late",
+        "pending",
+        "overdue",
+        "broken",
+        "moot",
+    }
+    raw = (site / "data/promises.csv").read_bytes()
+    assert b"\r\n" in raw
+    assert raw.startswith(b"case_id,promise,brand_id,kind,made_on,due,deadline_source,")
+    refund = next(
+        p
+        for p in promises
+        if p["case_id"] == "velora-cancelled-flight-refund" and p["promise"] == "2"
+    )
+    assert (refund["amount"], refund["currency"], refund["days"]) == ("412.60", "EUR", "97")
+
+
+def test_formula_injection_is_neutralised():
+    from generator.export import neutralise
+
+    assert [neutralise(x) for x in ["=1+1", "+1", "-2", "@SUM(A1)", "\tx", "Acme"]] == [
+        "'=1+1",
+        "'+1",
+        "'-2",
+        "'@SUM(A1)",
+        "'\tx",
+        "Acme",
+    ]
+
+
+def test_datapackage_is_valid_frictionless(site):
+    result = subprocess.run(
+        [
+            str(Path(__import__("sys").executable).with_name("frictionless")),
+            "validate",
+            "--json",
+            str(site / "data/datapackage.json"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    report = json.loads(result.stdout)
+    assert report["valid"] is True, json.dumps(report, indent=1)[:3000]
+    package = json.loads((site / "data/datapackage.json").read_text())
+    assert package["$schema"] == "https://datapackage.org/profiles/2.0/datapackage.json"
+    assert package["licenses"][0]["name"] == "CC-BY-4.0"
+    assert package["unkept"]["as_of"] == AS_OF
+
+
+def test_cases_json_has_meta_and_tombstones(site, site_root):
+    data = json.loads((site / "data/cases.json").read_text())
+    assert data["meta"]["as_of"] == AS_OF
+    assert data["meta"]["commit"] == commit_of(site_root)
+    assert data["meta"]["format_version"] == 1
+    withdrawn = next(c for c in data["cases"] if c["id"] == "norteva-duplicate-report")
+    assert withdrawn == {
+        "id": "norteva-duplicate-report",
+        "brand_id": "norteva-telecom",
+        "status": "withdrawn",
+        "closed_on": "2026-10-04",
+    }
+
+
+def test_withdrawn_case_keeps_a_tombstone_page(site):
+    text = (site / "cases/norteva-duplicate-report/index.html").read_text()
+    assert "Case withdrawn" in text
+    assert "withdrawn by its submitter on 2026-10-04" in text
+    assert "Duplicate of the fibre outage case" not in text
+
+
+def test_case_page_shows_each_promise(site):
+    page = site / "cases/norteva-fibre-outage-callback/index.html"
+    statuses = re.findall(r'data-status="([a-z-]+)"', page.read_text())
+    assert statuses == ["overdue", "overdue"]
+    text = "".join(parse(page).text)
+    assert "default applied" in text
+    assert "51 days overdue" in text
+    assert "Cite this case" in text
+
+
+def test_demo_notice_wherever_demo_brands_appear(site):
+    for page in [
+        "index.html",
+        "ranking/index.html",
+        "brands/brightcart/index.html",
+        "cases/brightcart-sofa-refund/index.html",
+    ]:
+        assert "Fictional demonstration data" in (site / page).read_text(), page
+
+
+def test_feeds_calendars_and_badges(site):
+    ns = {"a": "http://www.w3.org/2005/Atom"}
+    feed = ET.parse(site / "feeds/atom.xml").getroot()
+    entries = feed.findall("a:entry", ns)
+    assert entries
+    assert feed.find("a:updated", ns).text == f"{AS_OF}T00:00:00Z"
+    titles = [e.find("a:title", ns).text for e in entries]
+    assert "New case: Charged twice for November; told to send a private message" in titles
+    brand_feed = ET.parse(site / "feeds/zz-hostile.xml").getroot()
+    assert any(
+        "<script>" in e.find("a:title", ns).text for e in brand_feed.findall("a:entry", ns)
+    )  # text, safely escaped as XML
+    cal = icalendar.Calendar.from_ical((site / "calendars/velora-air.ics").read_bytes())
+    events = list(cal.walk("VEVENT"))
+    assert [str(e["uid"]) for e in events] == ["velora-lost-luggage-2@unkept"]
+    assert events[0].decoded("dtstart").isoformat() == "2026-11-27"
+    badge = json.loads((site / "badges/norteva-telecom.json").read_text())
+    assert badge == {
+        "schemaVersion": 1,
+        "label": "unkept",
+        "message": "3 overdue",
+        "color": "orange",
+    }
+    ET.parse(site / "badges/norteva-telecom.svg")  # well-formed SVG
+
+
+def test_brand_chart_is_inline_svg_with_a_data_table(site):
+    text = (site / "brands/norteva-telecom/index.html").read_text()
+    assert '<svg class="unkept-chart"' in text
+    assert 'role="img"' in text
+    assert "<td>2026-10</td><td>3</td>" in text
+    assert "<td>2026-06</td><td>0</td>" in text
+
+
+# --- Safety -------------------------------------------------------------------------------
+
+ALLOWED_SCRIPT = re.compile(
+    r"^(/|(\.\./)*)(assets/javascripts/bundle\.[0-9a-f]+\.min\.js|"
+    r"assets/unkept-scope\.js|assets/unkept\.js)$"
+)
+
+
+URL_ATTRIBUTES = ("href", "src", "action", "formaction", "xlink:href", "data", "poster")
+
+
+def test_no_page_has_unsafe_html(site):
+    for page in html_files(site):
+        for tag, attrs in parse(page).tags:
+            for name in URL_ATTRIBUTES:
+                value = (attrs.get(name) or "").strip().lower()
+                assert not value.startswith(("javascript:", "data:", "vbscript:")), (page, tag)
+            handlers = [a for a in attrs if a.startswith("on")]
+            assert handlers == [], (page, tag, attrs)
+            if tag == "script":
+                src = attrs.get("src")
+                assert (src and ALLOWED_SCRIPT.match(src)) or (
+                    attrs.get("type") == "application/json" and attrs.get("id") == "__config"
+                ), (page, attrs)
+            assert tag not in ("iframe", "object", "embed", "style"), (page, tag)
+
+
+def test_every_page_has_a_strict_content_security_policy(site):
+    for page in html_files(site):
+        metas = [
+            a
+            for t, a in parse(page).tags
+            if t == "meta" and a.get("http-equiv") == "Content-Security-Policy"
+        ]
+        assert len(metas) == 1, page
+        assert "script-src 'self';" in metas[0]["content"]
+        assert "unsafe-inline" not in metas[0]["content"].split("script-src")[1].split(";")[0]
+
+
+def test_no_page_loads_anything_from_another_host(site):
+    for page in html_files(site):
+        for tag, attrs in parse(page).tags:
+            for name in ("src", "href"):
+                value = attrs.get(name) or ""
+                if tag == "a" or (tag == "link" and attrs.get("rel") in ("canonical",)):
+                    continue
+                assert not re.match(r"^(https?:)?//", value), (page, tag, attrs)
+
+
+def test_hostile_text_is_shown_as_text(site):
+    page = site / "cases/zz-hostile-case/index.html"
+    html = page.read_text()
+    text = "".join(parse(page).text)
+    assert "<script>alert('title')</script> & <b>bold</b>" in text
+    assert "<svg onload=alert('quote')></svg>" in text
+    assert "*not emphasis* [a link](javascript:alert(1))" in text  # shown, never a link
+    assert "--8<-- &quot;secrets.txt&quot;" in html or '--8<-- "secrets.txt"' in text
+    assert "{{ jinja }} {% raw %}" in text
+    assert "<em>not emphasis</em>" not in html
+    assert "<script>alert" not in html
+    title = re.search(r"<title>(.*?)</title>", html).group(1)
+    assert "<" not in title
+
+
+def test_internal_links_resolve(site):
+    for page in html_files(site):
+        for tag, attrs in parse(page).tags:
+            href = attrs.get("href") if tag in ("a", "link") else attrs.get("src")
+            if not href or re.match(r"^([a-z]+:|//|#)", href):
+                continue
+            path = href.split("#")[0].split("?")[0]
+            base = site if path.startswith("/") else page.parent
+            target = (base / path.lstrip("/")).resolve()
+            if target.is_dir():
+                target = target / "index.html"
+            assert target.is_file(), (page, href)
+
+
+# --- Determinism and atomicity --------------------------------------------------------------
+
+
+def tree_digest(folder: Path) -> dict[str, str]:
+    return {
+        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+def test_same_input_and_date_give_a_byte_identical_site(site, site_root, tmp_path):
+    first = tree_digest(site)
+    result = build(site_root)
+    assert result.returncode == 0, result.stderr
+    assert tree_digest(site_root / "site") == first
+    other = make_project(tmp_path / "again")
+    assert build(other).returncode == 0
+    second = tree_digest(other / "site")
+    differing = sorted(k for k in first if first[k] != second.get(k))
+    # Only the commit differs between two repositories, and it is printed on every page.
+    assert set(second) == set(first)
+    assert all(k.endswith((".html", ".json")) for k in differing)
+
+
+def test_failed_build_leaves_the_previous_site(tmp_path):
+    root = make_project(tmp_path / "p", hostile=False)
+    assert build(root).returncode == 0
+    before = tree_digest(root / "site")
+    (root / "cases" / "brightcart" / "brightcart-sofa-refund.yml").write_text("title: [\n")
+    result = build(root)
+    assert result.returncode == 1
+    assert result.stderr.splitlines()[0].startswith(
+        "cases/brightcart/brightcart-sofa-refund.yml:2:1: expected valid YAML"
+    )
+    assert "the previous site/ is unchanged" in result.stderr
+    assert tree_digest(root / "site") == before
+    assert not list(root.glob("site.tmp-*"))
+
+
+def test_mkdocs_failure_leaves_the_previous_site(tmp_path):
+    root = make_project(tmp_path / "p", hostile=False)
+    assert build(root).returncode == 0
+    before = tree_digest(root / "site")
+    (root / "site_templates" / "theme" / "main.html").write_text(
+        "{% extends 'base.html' %}{% block x %}{{ nope(}}"
+    )
+    result = build(root)
+    assert result.returncode == 1
+    assert "MkDocs failed" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert tree_digest(root / "site") == before
+
+
+# --- Languages --------------------------------------------------------------------------------
+
+
+def test_interface_strings_have_the_same_keys_in_every_language():
+    def keys(d, prefix=""):
+        return {prefix + k for k in d} | {
+            x for k, v in d.items() if isinstance(v, dict) for x in keys(v, f"{prefix}{k}.")
+        }
+
+    en = yaml.safe_load((REPO / "site_templates/i18n/en.yml").read_text())
+    fr = yaml.safe_load((REPO / "site_templates/i18n/fr.yml").read_text())
+    assert keys(en) == keys(fr)
+
+
+def test_french_site_builds(tmp_path):
+    root = make_project(tmp_path / "fr", language="fr")
+    result = build(root)
+    assert result.returncode == 0, result.stderr
+    site = root / "site"
+    assert '<html lang="fr"' in (site / "index.html").read_text()
+    assert "Classement" in (site / "ranking/index.html").read_text()
+    assert "Méthodologie" in (site / "methodology/index.html").read_text()
+    case = (site / "cases/norteva-fibre-outage-callback/index.html").read_text()
+    assert "51 jours de retard" in case
+    assert "Données fictives de démonstration" in case
+
+
+def test_search_partial_override_is_materials_own_but_for_its_label():
+    import material
+
+    original = (Path(material.__file__).parent / "templates/partials/search.html").read_text()
+    ours = (REPO / "site_templates/theme/partials/search.html").read_text()
+    body = lambda text: text.split("-#}", 1)[1]  # noqa: E731 - after the header comment
+    assert body(ours).replace(" aria-label=\"{{ lang.t('search.placeholder') }}\"", "", 1) == body(
+        original
+    )
