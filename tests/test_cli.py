@@ -27,7 +27,7 @@ def test_demo_cases_are_valid():
     result = unkept("check", "--as-of", AS_OF)
     assert result.returncode == 0, result.stdout + result.stderr
     assert re.fullmatch(
-        r"Checked \d+ files \(4 brands, 12 valid cases\): no problems\.\n", result.stdout
+        r"Checked \d+ files \(4 brands, 13 valid cases\): no problems\.\n", result.stdout
     )
 
 
