@@ -7,7 +7,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: site serve test chromium screenshots lint format check status constraints clean
+.PHONY: propose-archive install site serve test chromium screenshots lint format check status constraints clean
 
 # The virtual environment, with pinned versions of everything (constraints.txt).
 $(STAMP): pyproject.toml constraints.txt
@@ -16,9 +16,12 @@ $(STAMP): pyproject.toml constraints.txt
 		--constraint constraints.txt --editable '.[dev]'
 	touch $(STAMP)
 
-## site: check cases/ and build the site into site/
+## site: check cases/ and build the site into site/ (AS_OF=YYYY-MM-DD for another day)
 site: $(STAMP)
-	$(BIN)/unkept build
+	$(BIN)/unkept build $(if $(AS_OF),--as-of $(AS_OF))
+
+## install: only create .venv with the pinned dependencies
+install: $(STAMP)
 
 ## serve: serve the built site on http://127.0.0.1:8000/
 serve:
@@ -30,7 +33,7 @@ test: $(STAMP) chromium lint
 
 ## chromium: Debian's Chromium for the browser tests, installed when missing (as root)
 chromium:
-	@command -v chromium >/dev/null 2>&1 || { \
+	@command -v "$${UNKEPT_CHROMIUM:-chromium}" >/dev/null 2>&1 || { \
 	  if [ "$$(id -u)" = 0 ]; then \
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
 	  else \
@@ -68,3 +71,11 @@ constraints:
 
 clean:
 	rm -rf $(VENV) site docs .pytest_cache .ruff_cache .hypothesis
+
+## propose-archive: open (or update) a pull request with archive/evidence.json when it changed
+propose-archive: $(STAMP)
+	@if git diff --quiet -- archive/ && test -z "$$(git ls-files --others -- archive/)"; then \
+	  echo "archive/evidence.json unchanged; nothing to propose"; \
+	else \
+	  $(BIN)/unkept propose --branch unkept/archive --title "Archive evidence links" archive/evidence.json; \
+	fi

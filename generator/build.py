@@ -28,6 +28,7 @@ from mkdocs.config import load_config
 from mkdocs.exceptions import MkDocsException
 
 from . import export, feeds
+from .archive import ARCHIVE_FILE, ArchiveFileError, Record, load_records
 from .corpus import load_corpus
 from .deadlines import DEFAULT_DEADLINES, FALLBACK_DEADLINE, default_deadline
 from .figures import MIN_DECIDED_FOR_RATE
@@ -117,12 +118,20 @@ def front_matter(page: Page) -> str:
 
 
 def render_docs(
-    docs: Path, data: SiteData, t: dict[str, Any], *, templates: Path, lang: str, site_url: str
+    docs: Path,
+    data: SiteData,
+    t: dict[str, Any],
+    *,
+    templates: Path,
+    lang: str,
+    site_url: str,
+    archived: dict[str, Record],
 ) -> int:
     """Write every page, data file, feed, calendar, badge and asset under `docs`."""
     env = environment(templates)
     common = {
         "t": t,
+        "archived": archived,
         "as_of": data.as_of.isoformat(),
         "commit": data.commit,
         "site_url": site_url,
@@ -278,6 +287,10 @@ def build_site(
     t = load_strings(templates, lang)
     site_url = config.site_url or ""
 
+    try:
+        archived = load_records(root / ARCHIVE_FILE)
+    except ArchiveFileError as exc:
+        raise BuildFailed(str(exc)) from exc
     data = compute(
         corpus.brands,
         corpus.cases,
@@ -286,7 +299,9 @@ def build_site(
         stale_days=settings.stale_days,
     )
     try:
-        page_count = render_docs(docs, data, t, templates=templates, lang=lang, site_url=site_url)
+        page_count = render_docs(
+            docs, data, t, templates=templates, lang=lang, site_url=site_url, archived=archived
+        )
     except jinja2.TemplateError as exc:  # files/ templates, outside the page loop
         raise BuildFailed(f"{TEMPLATES_DIR}: {_template_error(exc)}") from exc
     config["nav"] = nav(t)

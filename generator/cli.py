@@ -9,18 +9,29 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import logging
+import os
+import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
 from . import __version__
+from .archive import ARCHIVE_FILE, ArchiveFileError, Endpoints
+from .archive import archive as archive_links
 from .build import BuildFailed, build_site
 from .corpus import Corpus, UsageError, load_corpus
+from .diff import compare, report
 from .engine import case_statuses
-from .problems import render_problems
+from .from_issue import FormError, draft, sections, write_draft
+from .github import GitHub
+from .ownership import ownership_problems
+from .problems import render_problems, sort_problems
+from .publishing import DATA_FILES, propose, release
+from .remind import remind
 from .report import status_json, status_table
 from .settings import Settings, SettingsError, load_settings
 from .skeleton import new_case
+from .webclient import ServiceError, WebClient
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 
@@ -76,6 +87,14 @@ def build_parser() -> argparse.ArgumentParser:
         default="text",
         help="text for people, github for workflow annotations, json",
     )
+    check.add_argument(
+        "--author",
+        metavar="LOGIN",
+        help="also apply the ownership rules to a pull request by LOGIN",
+    )
+    check.add_argument(
+        "--base", metavar="REF", help="the branch the pull request goes into (with --author)"
+    )
     check.set_defaults(func=cmd_check)
 
     status = commands.add_parser(
@@ -102,6 +121,104 @@ def build_parser() -> argparse.ArgumentParser:
         help="where to put the site, relative to the root (default: site)",
     )
     build.set_defaults(func=cmd_build)
+
+    diff = commands.add_parser(
+        "diff",
+        help="report what a change does, as Markdown",
+        description="Compare the cases with BASE (at their merge "
+        "base): cases added, changed or removed, promises that change "
+        "status, and how the ranking moves, as Markdown.",
+    )
+    diff.add_argument("base", metavar="BASE", help="a git ref, like origin/main")
+    _add_as_of(diff)
+    diff.set_defaults(func=cmd_diff)
+
+    archive = commands.add_parser(
+        "archive",
+        help="archive evidence links in the Wayback Machine",
+        description="Archive every evidence and source "
+        "link not yet archived, and check that the originals still "
+        f"answer; results go to {ARCHIVE_FILE}.",
+    )
+    _add_as_of(archive)
+    archive.add_argument(
+        "--max-requests",
+        type=int,
+        default=200,
+        metavar="N",
+        help="requests allowed in this run (default: 200)",
+    )
+    archive.set_defaults(func=cmd_archive)
+
+    remind = commands.add_parser(
+        "remind",
+        help="remind owners of cases about to go stale",
+        description="Open or update one GitHub issue per owner whose "
+        "open cases will be stale within 14 days. Needs GITHUB_TOKEN.",
+    )
+    _add_as_of(remind)
+    remind.add_argument("--max-requests", type=int, default=100, metavar="N")
+    remind.add_argument("--dry-run", action="store_true", help="say what would be done")
+    remind.set_defaults(func=cmd_remind)
+
+    from_issue = commands.add_parser(
+        "from-issue",
+        help="turn a new-case issue into a case file",
+        description="Turn the answers of the new-case issue form "
+        "into a case file, checked like any other.",
+    )
+    from_issue.add_argument(
+        "--body-file",
+        type=Path,
+        required=True,
+        metavar="FILE",
+        help="the issue's body (- for standard input)",
+    )
+    from_issue.add_argument(
+        "--author",
+        required=True,
+        metavar="LOGIN",
+        help="the issue's author, recorded as submitted_by",
+    )
+    from_issue.add_argument(
+        "--number", type=int, required=True, metavar="N", help="the issue's number"
+    )
+    _add_as_of(from_issue)
+    from_issue.set_defaults(func=cmd_from_issue)
+
+    propose = commands.add_parser(
+        "propose",
+        help="propose files as a pull request",
+        description="Put files on a work branch through GitHub's "
+        "API and open a pull request; never pushes to the base "
+        "branch. Needs GITHUB_TOKEN.",
+    )
+    propose.add_argument("paths", nargs="+", metavar="PATH")
+    propose.add_argument("--branch", required=True)
+    propose.add_argument("--base", default="main")
+    propose.add_argument("--title", required=True)
+    propose.add_argument("--body-file", type=Path, metavar="FILE")
+    propose.set_defaults(func=cmd_propose)
+
+    release = commands.add_parser(
+        "release",
+        help="tag the month's first publish with its data",
+        description="On the first publish of a month, tag the commit "
+        "ranking-YYYY-MM-DD and attach the day's open data to a GitHub "
+        "release. Needs GITHUB_TOKEN.",
+    )
+    _add_as_of(release)
+    release.add_argument("--commit", required=True, help="the published commit's full SHA")
+    release.add_argument("--data-dir", type=Path, default=Path("site/data"), metavar="DIR")
+    release.set_defaults(func=cmd_release)
+
+    today = commands.add_parser(
+        "today",
+        help="print today's date in the tracker's time zone",
+        description="Print today's date in the tracker's time zone "
+        "(unkept.toml), the default as-of date of every command.",
+    )
+    today.set_defaults(func=lambda args, settings: print(settings.today().isoformat()) or 0)
 
     new = commands.add_parser(
         "new",
@@ -143,8 +260,19 @@ def _load(args: argparse.Namespace, settings: Settings, paths: Sequence[Path] = 
 
 def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
     """Validate and report; exit 1 if anything is wrong."""
+    if bool(args.author) != bool(args.base):
+        raise UsageError("--author and --base go together")
     corpus = _load(args, settings, args.paths)
     problems = list(corpus.problems)
+    if args.author:
+        problems = sort_problems(
+            [
+                *problems,
+                *ownership_problems(
+                    args.root.absolute(), args.base, args.author, list(settings.maintainers)
+                ),
+            ]
+        )
     if args.format == "json":
         print(render_problems(problems, "json"))
     elif problems:
@@ -215,6 +343,172 @@ def cmd_build(args: argparse.Namespace, settings: Settings) -> int:
         f"{plural(result.pages, 'page')}; generator {result.seconds_generator:.1f} s, "
         f"MkDocs {result.seconds_mkdocs:.1f} s."
     )
+    return EXIT_OK
+
+
+def cmd_diff(args: argparse.Namespace, settings: Settings) -> int:
+    """Print the Markdown report of what the change since BASE does."""
+    old, new = compare(
+        args.root.absolute(),
+        args.base,
+        as_of=_as_of(args, settings),
+        cases_dir=settings.cases_dir,
+        stale_days=settings.stale_days,
+    )
+    print(report(old, new, base=args.base), end="")
+    return EXIT_OK
+
+
+def _github(settings: Settings, max_requests: int = 100) -> GitHub:
+    token = os.environ.get("GITHUB_TOKEN")
+    repo = os.environ.get("GITHUB_REPOSITORY") or settings.repository
+    if not token:
+        raise UsageError("GITHUB_TOKEN is not set")
+    if not re.fullmatch(r"[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+", repo or ""):
+        raise UsageError("set GITHUB_REPOSITORY (or repository in unkept.toml) to owner/name")
+    api = os.environ.get("UNKEPT_GITHUB_API") or settings.github_api
+    return GitHub(
+        WebClient(
+            api,
+            token=token,
+            max_requests=max_requests,
+            timeout=settings.http_timeout,
+            backoff=settings.http_backoff,
+        ),
+        repo,
+    )
+
+
+def _load_valid(args: argparse.Namespace, settings: Settings) -> Corpus:
+    """The valid cases; says on stderr how many files were skipped for their problems."""
+    corpus = _load(args, settings)
+    files = sorted({p.file for p in corpus.problems})
+    if files:
+        print(
+            f"unkept: skipping {plural(len(files), 'file')} with problems (see unkept "
+            f"check): {', '.join(files)}",
+            file=sys.stderr,
+        )
+    return corpus
+
+
+def cmd_archive(args: argparse.Namespace, settings: Settings) -> int:
+    """Archive links; exit 1 when some failed (what succeeded is kept)."""
+    corpus = _load_valid(args, settings)
+    endpoints = Endpoints(
+        settings.wayback_availability, settings.wayback_save, settings.wayback_web
+    )
+    try:
+        summary = archive_links(
+            corpus.cases,
+            path=args.root.absolute() / ARCHIVE_FILE,
+            today=_as_of(args, settings),
+            wayback=WebClient(
+                settings.wayback_availability,
+                max_requests=args.max_requests,
+                timeout=settings.http_timeout,
+                backoff=settings.http_backoff,
+            ),
+            originals=WebClient(
+                "",
+                max_requests=args.max_requests,
+                retries=1,
+                timeout=settings.http_timeout,
+                backoff=settings.http_backoff,
+            ),
+            endpoints=endpoints,
+        )
+    except ArchiveFileError as exc:
+        raise UsageError(str(exc)) from exc
+    print(summary.text())
+    return EXIT_INVALID if summary.failed else EXIT_OK
+
+
+def cmd_remind(args: argparse.Namespace, settings: Settings) -> int:
+    """Open or update reminder issues; exit 1 when some failed."""
+    corpus = _load_valid(args, settings)
+    try:
+        summary = remind(
+            _github(settings, args.max_requests),
+            corpus.cases,
+            today=_as_of(args, settings),
+            stale_days=settings.stale_days,
+            dry_run=args.dry_run,
+        )
+    except ServiceError as exc:
+        print(f"unkept: {exc}", file=sys.stderr)
+        return EXIT_INVALID
+    print(summary.text())
+    return EXIT_INVALID if summary.failed else EXIT_OK
+
+
+def cmd_from_issue(args: argparse.Namespace, settings: Settings) -> int:
+    """Write the case an issue describes, checked; exit 1 with the reasons otherwise."""
+    root = args.root.absolute()
+    body = sys.stdin.read() if str(args.body_file) == "-" else args.body_file.read_text("utf-8")
+    as_of = _as_of(args, settings)
+    cases_dir = root / settings.cases_dir
+    try:
+        made = draft(
+            sections(body), cases_dir=cases_dir, author=args.author, number=args.number, today=as_of
+        )
+        written = write_draft(made, cases_dir, args.number)
+    except FormError as exc:
+        print(f"issue #{args.number}: {exc}", file=sys.stderr)
+        return EXIT_INVALID
+    except FileExistsError as exc:
+        raise UsageError(f"{exc.filename}: already exists") from exc
+    corpus = load_corpus(root, cases_dir=settings.cases_dir, as_of=as_of, paths=written)
+    if corpus.problems:
+        print(render_problems(list(corpus.problems), "text"), file=sys.stderr)
+        for path in reversed(written):
+            path.unlink()
+        if not any(written[-1].parent.iterdir()):
+            written[-1].parent.rmdir()
+        return EXIT_INVALID
+    for path in written:
+        print(path.relative_to(root).as_posix())
+    return EXIT_OK
+
+
+def cmd_propose(args: argparse.Namespace, settings: Settings) -> int:
+    """Open (or reuse) a pull request with the files."""
+    root = args.root.absolute()
+    for path in args.paths:
+        if not (root / path).is_file() or ".." in Path(path).parts:
+            raise UsageError(f"{path}: expected a file inside the project")
+    body = args.body_file.read_text("utf-8") if args.body_file else args.title
+    try:
+        result = propose(
+            _github(settings),
+            root,
+            list(args.paths),
+            branch=args.branch,
+            base=args.base,
+            title=args.title,
+            body=body,
+        )
+    except (ServiceError, ValueError) as exc:
+        print(f"unkept: {exc}", file=sys.stderr)
+        return EXIT_INVALID
+    print(f"{'Opened' if result.created else 'Updated'} {result.pull_url} from {result.branch}")
+    return EXIT_OK
+
+
+def cmd_release(args: argparse.Namespace, settings: Settings) -> int:
+    """Tag and release the month's first publish."""
+    as_of = _as_of(args, settings)
+    if not re.fullmatch(r"[0-9a-f]{40}", args.commit):
+        raise UsageError(f"--commit: expected a full 40-character SHA, got {args.commit!r}")
+    missing = [n for n in DATA_FILES if not (args.data_dir / n).is_file()]
+    if missing:
+        raise UsageError(f"{args.data_dir}: missing {', '.join(missing)}; run unkept build")
+    try:
+        tag = release(_github(settings), args.data_dir, as_of=as_of, commit=args.commit)
+    except ServiceError as exc:
+        print(f"unkept: {exc}", file=sys.stderr)
+        return EXIT_INVALID
+    print(f"Released {tag}" if tag else f"{as_of:%Y-%m} already has its snapshot; nothing to do")
     return EXIT_OK
 
 

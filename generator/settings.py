@@ -27,6 +27,22 @@ class Settings:
     """An open case not confirmed for more than this many days is flagged stale."""
     cases_dir: str = "cases"
     """Folder of the cases, relative to the project root."""
+    maintainers: tuple[str, ...] = ()
+    """GitHub names of the tracker's maintainers, who may change anything in a pull request."""
+    repository: str = ""
+    """owner/name on GitHub (GITHUB_REPOSITORY overrides it in workflows)."""
+    github_api: str = "https://api.github.com"
+    """GitHub's REST API; tests point it at a local server."""
+    wayback_availability: str = "https://archive.org/wayback/available"
+    """The Wayback Machine's availability API."""
+    wayback_save: str = "https://web.archive.org/save/"
+    """The Wayback Machine's save endpoint."""
+    wayback_web: str = "https://web.archive.org/web/"
+    """Where snapshots are read."""
+    http_timeout: float = 20.0
+    """Seconds allowed to connect to a service and for each of its answers."""
+    http_backoff: float = 1.0
+    """First delay before retrying a failed request, in seconds; doubled at each retry."""
 
     def today(self) -> dt.date:
         """Today's date in the tracker's time zone."""
@@ -50,10 +66,18 @@ def load_settings(root: Path) -> Settings:
                 f"of {', '.join(sorted(known))}"
             )
         kind = type(getattr(Settings(), key))
-        if type(value) is not kind:
+        if kind is tuple:
+            if not (isinstance(value, list) and all(isinstance(v, str) for v in value)):
+                raise SettingsError(
+                    f"{SETTINGS_FILE}: [unkept].{key}: expected a list of names, got {value!r}"
+                )
+        elif kind is float and type(value) in (int, float) and value >= 0:
+            table[key] = float(value)
+        elif type(value) is not kind:
             raise SettingsError(
                 f"{SETTINGS_FILE}: [unkept].{key}: expected {kind.__name__}, got {value!r}"
             )
+    table = {k: tuple(v) if isinstance(v, list) else v for k, v in table.items()}
     settings = Settings(**table)
     try:
         zoneinfo.ZoneInfo(settings.timezone)

@@ -126,3 +126,15 @@ def test_check_formats_agree_on_a_valid_tree(fmt):
     assert result.returncode == 0
     if fmt == "json":
         assert json.loads(result.stdout) == []
+
+
+def test_today_is_the_date_in_the_trackers_time_zone(project, run):
+    import datetime as dt
+    import zoneinfo
+
+    project.write("unkept.toml", '[unkept]\ntimezone = "Pacific/Kiritimati"\n')
+    before = dt.datetime.now(zoneinfo.ZoneInfo("Pacific/Kiritimati")).date()
+    result = run("--root", project.root, "today")
+    after = dt.datetime.now(zoneinfo.ZoneInfo("Pacific/Kiritimati")).date()
+    assert result.code == 0
+    assert result.out.strip() in {before.isoformat(), after.isoformat()}

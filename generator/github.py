@@ -1,0 +1,125 @@
+"""The few GitHub REST API calls Unkept makes, over `WebClient` (tests use a local server)."""
+
+from __future__ import annotations
+
+import base64
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import quote
+
+from .webclient import ServiceError, WebClient
+
+API_VERSION = "2022-11-28"
+
+
+@dataclass
+class GitHub:
+    """One repository on GitHub."""
+
+    client: WebClient
+    repo: str
+    """owner/name."""
+
+    def __post_init__(self) -> None:
+        self.client.session.headers["Accept"] = "application/vnd.github+json"
+        self.client.session.headers["X-GitHub-Api-Version"] = API_VERSION
+
+    def _path(self, path: str) -> str:
+        return f"repos/{self.repo}/{path.lstrip('/')}"
+
+    def get(self, path: str, **kwargs: Any) -> Any:
+        return self.client.json("GET", self._path(path), **kwargs)
+
+    def post(self, path: str, payload: dict[str, Any]) -> Any:
+        return self.client.json("POST", self._path(path), json=payload)
+
+    def patch(self, path: str, payload: dict[str, Any]) -> Any:
+        return self.client.json("PATCH", self._path(path), json=payload)
+
+    def put(self, path: str, payload: dict[str, Any]) -> Any:
+        return self.client.json("PUT", self._path(path), json=payload)
+
+    def pages(self, path: str, params: dict[str, Any], limit: int = 10) -> list[Any]:
+        """Every item of a paginated list (at most `limit` pages of 100)."""
+        items: list[Any] = []
+        for page in range(1, limit + 1):
+            batch = self.get(path, params={**params, "per_page": 100, "page": page})
+            if not isinstance(batch, list):
+                raise ServiceError(f"GET {path}: expected a list, got {type(batch).__name__}")
+            items.extend(batch)
+            if len(batch) < 100:
+                break
+        return items
+
+    # Issues -------------------------------------------------------------------------------
+    def open_issues(self, label: str) -> list[dict[str, Any]]:
+        """Open issues with `label` (pull requests excluded)."""
+        issues = self.pages("issues", {"state": "open", "labels": label})
+        return [i for i in issues if isinstance(i, dict) and "pull_request" not in i]
+
+    def create_issue(self, title: str, body: str, labels: list[str]) -> dict[str, Any]:
+        return self.post("issues", {"title": title, "body": body, "labels": labels})
+
+    def update_issue(self, number: int, body: str) -> dict[str, Any]:
+        return self.patch(f"issues/{number}", {"body": body})
+
+    def close_issue(self, number: int) -> dict[str, Any]:
+        return self.patch(f"issues/{number}", {"state": "closed", "state_reason": "completed"})
+
+    # Branches, files and pull requests ----------------------------------------------------
+    def branch_sha(self, branch: str) -> str | None:
+        try:
+            ref = self.get(f"git/ref/heads/{quote(branch, safe='')}")
+        except ServiceError as exc:
+            if "HTTP 404" in str(exc):
+                return None
+            raise
+        return ref["object"]["sha"]
+
+    def create_branch(self, branch: str, sha: str) -> None:
+        self.post("git/refs", {"ref": f"refs/heads/{branch}", "sha": sha})
+
+    def file_sha(self, path: str, branch: str) -> str | None:
+        try:
+            info = self.get(f"contents/{quote(path)}", params={"ref": branch})
+        except ServiceError as exc:
+            if "HTTP 404" in str(exc):
+                return None
+            raise
+        return info.get("sha") if isinstance(info, dict) else None
+
+    def put_file(self, path: str, content: bytes, branch: str, message: str) -> None:
+        payload: dict[str, Any] = {
+            "message": message,
+            "branch": branch,
+            "content": base64.b64encode(content).decode("ascii"),
+        }
+        sha = self.file_sha(path, branch)
+        if sha:
+            payload["sha"] = sha
+        self.put(f"contents/{quote(path)}", payload)
+
+    def open_pull(self, branch: str) -> dict[str, Any] | None:
+        owner = self.repo.split("/")[0]
+        pulls = self.get("pulls", params={"state": "open", "head": f"{owner}:{branch}"})
+        return pulls[0] if pulls else None
+
+    def create_pull(self, branch: str, base: str, title: str, body: str) -> dict[str, Any]:
+        return self.post("pulls", {"head": branch, "base": base, "title": title, "body": body})
+
+    # Tags and releases ---------------------------------------------------------------------
+    def tags(self, prefix: str) -> list[str]:
+        refs = self.get(f"git/matching-refs/tags/{quote(prefix)}")
+        return [r["ref"].removeprefix("refs/tags/") for r in refs or []]
+
+    def create_tag(self, tag: str, sha: str) -> None:
+        self.post("git/refs", {"ref": f"refs/tags/{tag}", "sha": sha})
+
+    def create_release(self, tag: str, name: str, body: str) -> dict[str, Any]:
+        return self.post("releases", {"tag_name": tag, "name": name, "body": body})
+
+    def upload_asset(self, upload_url: str, name: str, content: bytes, media_type: str) -> None:
+        url = upload_url.split("{", 1)[0]
+        self.client.request(
+            "POST", url, params={"name": name}, data=content, headers={"Content-Type": media_type}
+        )

@@ -1,0 +1,177 @@
+"""Who may change what in a pull request: each rule is a small named function.
+
+- A pull request may add cases, submitted by its author.
+- Only a case's submitter may edit it, and never to change who submitted it.
+- Only a brand's maintainers (as listed before the pull request) may add `brand_reply`
+  entries, and replies are only ever added, never edited or removed.
+- Cases are never deleted or renamed (withdraw them instead); brand files and their
+  maintainers are changed by tracker maintainers only.
+- Tracker maintainers (`maintainers` in unkept.toml) may change anything.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from . import yamlsafe
+from .gitfiles import Change, changed_files, files_at
+from .problems import Problem
+
+Violation = tuple[str, str]  # (field, message)
+
+
+def _data(raw: bytes | None) -> dict[str, Any] | None:
+    if raw is None:
+        return None
+    text, error = yamlsafe.decode(raw)
+    if error or text is None:
+        return None
+    doc, _ = yamlsafe.parse(text)
+    return doc.data if doc and isinstance(doc.data, dict) else None
+
+
+def _without(data: dict[str, Any], key: str) -> dict[str, Any]:
+    return {k: v for k, v in data.items() if k != key}
+
+
+def new_case_is_the_authors(new: dict[str, Any], author: str) -> Iterator[Violation]:
+    """Rule `submitter-is-author`: a case is added in its author's own name."""
+    owner = new.get("submitted_by")
+    if owner != author:
+        yield (
+            "submitted_by",
+            (
+                f"expected your own GitHub name {author!r} for a new case, got "
+                f"{owner!r} (rule: submitter-is-author)"
+            ),
+        )
+
+
+def only_the_submitter_edits(
+    old: dict[str, Any], new: dict[str, Any], author: str
+) -> Iterator[Violation]:
+    """Rule `case-owner`: only the submitter edits a case (replies aside)."""
+    owner = old.get("submitted_by")
+    if _without(old, "brand_reply") != _without(new, "brand_reply") and author != owner:
+        yield (
+            "",
+            (
+                f"edits a case submitted by {owner}; only its submitter or a tracker "
+                "maintainer may edit it (rule: case-owner)"
+            ),
+        )
+    if new.get("submitted_by") != owner:
+        yield (
+            "submitted_by",
+            (
+                f"expected {owner!r}: the submitter of a case never changes "
+                "(rule: submitter-unchanged)"
+            ),
+        )
+
+
+def replies_come_from_brand_maintainers(
+    old: dict[str, Any] | None, new: dict[str, Any], author: str, maintainers: list[str]
+) -> Iterator[Violation]:
+    """Rules `brand-reply` and `replies-append-only`."""
+    before = (old or {}).get("brand_reply") or []
+    after = new.get("brand_reply") or []
+    if before == after:
+        return
+    if author not in maintainers:
+        yield (
+            "brand_reply",
+            (
+                f"{author} is not a maintainer of this brand; only the brand's "
+                "maintainers may add its replies (rule: brand-reply)"
+            ),
+        )
+    elif after[: len(before)] != before:
+        yield (
+            "brand_reply",
+            (
+                "expected earlier replies unchanged, with new ones added after "
+                "them (rule: replies-append-only)"
+            ),
+        )
+
+
+def ownership_problems(
+    root: Path, base: str, author: str, tracker_maintainers: list[str]
+) -> list[Problem]:
+    """Every ownership rule the changes since `base` break, for a pull request by `author`."""
+    if author in tracker_maintainers:
+        return []
+    changes: list[Change] = changed_files(root, base)
+    old_files = files_at(root, base)
+    problems: list[Problem] = []
+
+    def add(path: str, violations: Iterator[Violation]) -> None:
+        for field, message in violations:
+            problems.append(Problem(path, 1, 1, field, message))
+
+    for change in changes:
+        path = change.path
+        name = path.rsplit("/", 1)[-1]
+        if path.count("/") != 2 or not name.endswith(".yml"):
+            continue
+        brand_file = old_files.get(path.rsplit("/", 1)[0] + "/brand.yml")
+        maintainers = list((_data(brand_file) or {}).get("maintainers") or [])
+        current = root / path
+        new = _data(current.read_bytes()) if current.is_file() else None
+        if name == "brand.yml":
+            if change.status != "A":
+                add(
+                    path,
+                    iter(
+                        [
+                            (
+                                "",
+                                "only tracker maintainers may edit or delete a brand "
+                                "file (rule: brand-file)",
+                            )
+                        ]
+                    ),
+                )
+            elif new and new.get("maintainers"):
+                add(
+                    path,
+                    iter(
+                        [
+                            (
+                                "maintainers",
+                                "only tracker maintainers may name a brand's "
+                                "maintainers (rule: brand-maintainers)",
+                            )
+                        ]
+                    ),
+                )
+            continue
+        if change.status == "D":
+            add(
+                path,
+                iter(
+                    [
+                        (
+                            "",
+                            "cases are never deleted or renamed; set status: withdrawn "
+                            "instead (rule: never-delete)",
+                        )
+                    ]
+                ),
+            )
+            continue
+        if new is None:
+            continue  # unkept check reports why the file cannot be read
+        if change.status == "A":
+            add(path, new_case_is_the_authors(new, author))
+            add(path, replies_come_from_brand_maintainers(None, new, author, maintainers))
+        else:
+            old = _data(old_files.get(path))
+            if old is None:
+                continue
+            add(path, only_the_submitter_edits(old, new, author))
+            add(path, replies_come_from_brand_maintainers(old, new, author, maintainers))
+    return problems

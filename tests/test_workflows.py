@@ -1,0 +1,168 @@
+"""The GitHub Actions workflows: hardened, valid, and made only of commands the tests run."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from tests.conftest import REPO
+
+WORKFLOWS = sorted((REPO / ".github" / "workflows").glob("*.yml"))
+BIN = Path(sys.executable).parent
+
+
+def load(path: Path) -> dict:
+    # PyYAML reads the key `on` as True (YAML 1.1); these are our own files.
+    data = yaml.safe_load(path.read_text())
+    data["on"] = data.pop(True, data.get("on"))
+    return data
+
+
+def steps(workflow: dict):
+    for job_name, job in workflow["jobs"].items():
+        for step in job["steps"]:
+            yield job_name, job, step
+
+
+def test_there_are_the_four_workflows():
+    assert [p.name for p in WORKFLOWS] == [
+        "check.yml",
+        "maintenance.yml",
+        "new-case.yml",
+        "publish.yml",
+    ]
+
+
+@pytest.mark.parametrize("path", WORKFLOWS, ids=lambda p: p.name)
+def test_least_privilege_permissions(path):
+    workflow = load(path)
+    assert workflow["permissions"] == {}, "workflow-level permissions must be empty"
+    for name, job in workflow["jobs"].items():
+        assert "permissions" in job, f"job {name} states no permissions"
+        assert all(v in ("read", "write") for v in job["permissions"].values())
+    assert "pull_request_target" not in workflow["on"]
+    assert "workflow_run" not in workflow["on"]
+
+
+@pytest.mark.parametrize("path", WORKFLOWS, ids=lambda p: p.name)
+def test_actions_are_pinned_by_full_sha_with_a_version_comment(path):
+    uses = re.findall(r"uses: (\S+)(.*)", path.read_text())
+    assert uses
+    for action, comment in uses:
+        assert re.fullmatch(r"[\w.-]+/[\w./-]+@[0-9a-f]{40}", action), action
+        assert re.fullmatch(r" # v\d+(\.\d+)*", comment), (action, comment)
+
+
+@pytest.mark.parametrize("path", WORKFLOWS, ids=lambda p: p.name)
+def test_checkouts_keep_no_credentials_and_scripts_expand_no_event_data(path):
+    for _, _, step in steps(load(path)):
+        if step.get("uses", "").startswith("actions/checkout@"):
+            assert step["with"]["persist-credentials"] is False
+        if "run" in step:
+            assert "${{" not in step["run"], step["run"]
+
+
+@pytest.mark.parametrize("path", WORKFLOWS, ids=lambda p: p.name)
+def test_every_step_is_an_action_a_make_target_or_an_unkept_command(path):
+    for _, _, step in steps(load(path)):
+        if "uses" in step:
+            continue
+        run = step["run"]
+        assert re.search(r"(^|\| |\$\(|xargs )(make [a-z-]+|\.venv/bin/unkept [a-z-]+)", run), run
+
+
+def workflow_commands() -> tuple[set[str], set[str]]:
+    text = "\n".join(p.read_text() for p in WORKFLOWS)
+    return (
+        set(re.findall(r"\.venv/bin/unkept ([a-z-]+)", text)),
+        set(re.findall(r"\bmake ([a-z-]+)", text)),
+    )
+
+
+def test_every_command_the_workflows_call_is_run_by_the_tests():
+    unkept, make = workflow_commands()
+    assert unkept == {
+        "check",
+        "diff",
+        "today",
+        "release",
+        "remind",
+        "archive",
+        "from-issue",
+        "propose",
+    }
+    tests = "\n".join(
+        p.read_text() for p in (REPO / "tests").glob("test_*.py") if p.name != "test_workflows.py"
+    )
+    for command in sorted(unkept):
+        assert re.search(rf'"{command}"', tests), f"no test runs unkept {command}"
+    makefile = (REPO / "Makefile").read_text()
+    for target in sorted(make):
+        assert re.search(rf"^{target}:", makefile, re.M), f"no make target {target}"
+    assert make == {"test", "site", "install", "propose-archive"}
+
+
+def test_publish_deploys_with_the_pages_actions_and_never_cancels_a_deploy():
+    workflow = load(REPO / ".github/workflows/publish.yml")
+    assert set(workflow["on"]) == {"push", "schedule", "workflow_dispatch"}
+    cron = workflow["on"]["schedule"][0]["cron"]
+    assert cron.split()[0] not in ("0", "*")  # off the hour
+    assert workflow["concurrency"] == {"group": "pages", "cancel-in-progress": False}
+    build, deploy = workflow["jobs"]["build"], workflow["jobs"]["deploy"]
+    assert build["permissions"] == {"contents": "read"}
+    assert deploy["permissions"] == {"pages": "write", "id-token": "write"}
+    assert deploy["environment"]["name"] == "github-pages"
+    assert any(
+        s.get("uses", "").startswith("actions/upload-pages-artifact@") for s in build["steps"]
+    )
+    assert deploy["steps"][0]["uses"].startswith("actions/deploy-pages@")
+
+
+def test_pull_request_checks_run_without_write_access_or_secrets():
+    workflow = load(REPO / ".github/workflows/check.yml")
+    assert list(workflow["on"]) == ["pull_request"]
+    assert workflow["jobs"]["check"]["permissions"] == {"contents": "read"}
+    assert "secrets." not in (REPO / ".github/workflows/check.yml").read_text()
+
+
+def test_zizmor_finds_nothing():
+    result = subprocess.run(
+        [
+            BIN / "zizmor",
+            "--offline",
+            "--persona=auditor",
+            "--no-progress",
+            str(REPO / ".github" / "workflows"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "No findings to report" in result.stdout + result.stderr
+
+
+@pytest.mark.parametrize(
+    ("schema", "files"),
+    [
+        ("vendor.github-workflows", [str(p) for p in WORKFLOWS]),
+        ("vendor.dependabot", [str(REPO / ".github/dependabot.yml")]),
+        ("vendor.github-issue-forms", [str(REPO / ".github/ISSUE_TEMPLATE/new-case.yml")]),
+        ("vendor.citation-file-format", [str(REPO / "CITATION.cff")]),
+    ],
+)
+def test_files_match_githubs_schemas(schema, files):
+    result = subprocess.run(
+        [BIN / "check-jsonschema", "--builtin-schema", schema, *files],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
