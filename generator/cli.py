@@ -14,24 +14,22 @@ import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import __version__
-from .archive import ARCHIVE_FILE, ArchiveFileError, Endpoints
-from .archive import archive as archive_links
-from .build import BuildFailed, build_site
+from .cache import CACHE_DIR, CHECK_INDEX, CheckCache
+
+# Commands import what only they need (MkDocs, requests) when they run, so that a check
+# starts fast.
 from .corpus import Corpus, UsageError, load_corpus
-from .diff import compare, report
 from .engine import case_statuses
-from .from_issue import FormError, draft, sections, write_draft
-from .github import GitHub
-from .ownership import ownership_problems
 from .problems import render_problems, sort_problems
-from .publishing import DATA_FILES, propose, release
-from .remind import remind
 from .report import status_json, status_table
 from .settings import Settings, SettingsError, load_settings
 from .skeleton import new_case
-from .webclient import ServiceError, WebClient
+
+if TYPE_CHECKING:
+    from .github import GitHub
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 
@@ -88,6 +86,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="text for people, github for workflow annotations, json",
     )
     check.add_argument(
+        "--no-cache", action="store_true", help=f"read every file again, ignoring {CACHE_DIR}/"
+    )
+    check.add_argument(
         "--author",
         metavar="LOGIN",
         help="also apply the ownership rules to a pull request by LOGIN",
@@ -138,7 +139,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="archive evidence links in the Wayback Machine",
         description="Archive every evidence and source "
         "link not yet archived, and check that the originals still "
-        f"answer; results go to {ARCHIVE_FILE}.",
+        "answer; results go to archive/evidence.json.",
     )
     _add_as_of(archive)
     archive.add_argument(
@@ -260,9 +261,24 @@ def _load(args: argparse.Namespace, settings: Settings, paths: Sequence[Path] = 
 
 def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
     """Validate and report; exit 1 if anything is wrong."""
+    from .ownership import ownership_problems
+
     if bool(args.author) != bool(args.base):
         raise UsageError("--author and --base go together")
-    corpus = _load(args, settings, args.paths)
+    root = args.root.absolute()
+    cache = None if args.no_cache else CheckCache.load(root)
+    if cache is not None and cache.ignored:
+        print(f"unkept: ignoring {CACHE_DIR}/{CHECK_INDEX}: {cache.ignored}", file=sys.stderr)
+    corpus = load_corpus(
+        root,
+        cases_dir=settings.cases_dir,
+        as_of=_as_of(args, settings),
+        paths=args.paths,
+        keep_cases=False,
+        cache=cache,
+    )
+    if cache is not None:
+        cache.save()
     problems = list(corpus.problems)
     if args.author:
         problems = sort_problems(
@@ -281,7 +297,7 @@ def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
         verdict = plural(len(problems), "problem") if problems else "no problems"
         print(
             f"Checked {plural(corpus.files_checked, 'file')} "
-            f"({plural(len(corpus.brands), 'brand')}, {plural(len(corpus.cases), 'valid case')}): "
+            f"({plural(len(corpus.brands), 'brand')}, {plural(corpus.valid_cases, 'valid case')}): "
             f"{verdict}.",
             file=sys.stderr if problems else sys.stdout,
         )
@@ -320,6 +336,8 @@ def cmd_status(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_build(args: argparse.Namespace, settings: Settings) -> int:
     """Build the site; on failure print why and leave the previous site in place."""
+    from .build import BuildFailed, build_site
+
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(logging.Formatter("mkdocs: %(levelname)s: %(message)s"))
     mkdocs_log = logging.getLogger("mkdocs")
@@ -348,6 +366,8 @@ def cmd_build(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_diff(args: argparse.Namespace, settings: Settings) -> int:
     """Print the Markdown report of what the change since BASE does."""
+    from .diff import compare, report
+
     old, new = compare(
         args.root.absolute(),
         args.base,
@@ -360,6 +380,10 @@ def cmd_diff(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _github(settings: Settings, max_requests: int = 100) -> GitHub:
+    """The repository's GitHub API client, from GITHUB_TOKEN and GITHUB_REPOSITORY."""
+    from .github import GitHub
+    from .webclient import WebClient
+
     token = os.environ.get("GITHUB_TOKEN")
     repo = os.environ.get("GITHUB_REPOSITORY") or settings.repository
     if not token:
@@ -394,6 +418,10 @@ def _load_valid(args: argparse.Namespace, settings: Settings) -> Corpus:
 
 def cmd_archive(args: argparse.Namespace, settings: Settings) -> int:
     """Archive links; exit 1 when some failed (what succeeded is kept)."""
+    from .archive import ARCHIVE_FILE, ArchiveFileError, Endpoints
+    from .archive import archive as archive_links
+    from .webclient import WebClient
+
     corpus = _load_valid(args, settings)
     endpoints = Endpoints(
         settings.wayback_availability, settings.wayback_save, settings.wayback_web
@@ -426,6 +454,9 @@ def cmd_archive(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_remind(args: argparse.Namespace, settings: Settings) -> int:
     """Open or update reminder issues; exit 1 when some failed."""
+    from .remind import remind
+    from .webclient import ServiceError
+
     corpus = _load_valid(args, settings)
     try:
         summary = remind(
@@ -444,6 +475,8 @@ def cmd_remind(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_from_issue(args: argparse.Namespace, settings: Settings) -> int:
     """Write the case an issue describes, checked; exit 1 with the reasons otherwise."""
+    from .from_issue import FormError, draft, sections, write_draft
+
     root = args.root.absolute()
     body = sys.stdin.read() if str(args.body_file) == "-" else args.body_file.read_text("utf-8")
     as_of = _as_of(args, settings)
@@ -473,6 +506,9 @@ def cmd_from_issue(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_propose(args: argparse.Namespace, settings: Settings) -> int:
     """Open (or reuse) a pull request with the files."""
+    from .publishing import propose
+    from .webclient import ServiceError
+
     root = args.root.absolute()
     for path in args.paths:
         if not (root / path).is_file() or ".." in Path(path).parts:
@@ -497,6 +533,9 @@ def cmd_propose(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_release(args: argparse.Namespace, settings: Settings) -> int:
     """Tag and release the month's first publish."""
+    from .publishing import DATA_FILES, release
+    from .webclient import ServiceError
+
     as_of = _as_of(args, settings)
     if not re.fullmatch(r"[0-9a-f]{40}", args.commit):
         raise UsageError(f"--commit: expected a full 40-character SHA, got {args.commit!r}")

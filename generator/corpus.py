@@ -8,7 +8,9 @@ nothing is raised for bad data.
 
 from __future__ import annotations
 
+import concurrent.futures
 import datetime as dt
+import multiprocessing
 import os
 import re
 from collections import defaultdict
@@ -17,13 +19,25 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import schema, yamlsafe
+from .cache import CheckCache, Entry, digest
 from .model import Brand, Case, brand_from_data, case_from_data
 from .problems import Problem, sort_problems
-from .rules import case_violations
+from .rules import case_violations, latest_recorded_day
 
 SLUG = re.compile(r"[a-z0-9][a-z0-9-]{1,79}")
 BRAND_FILE = "brand.yml"
 ALLOWED_AT_TOP = frozenset({"_template.yml", "README.md"})
+
+
+PARALLEL_FROM = 400
+"""Below this many case files, one process is faster than starting a pool."""
+CHUNK = 200
+
+
+def jobs() -> int:
+    """Worker processes to use: UNKEPT_JOBS, else one per core."""
+    wanted = os.environ.get("UNKEPT_JOBS", "")
+    return max(1, int(wanted)) if wanted.isdigit() else (os.cpu_count() or 1)
 
 
 class UsageError(Exception):
@@ -54,6 +68,8 @@ class Corpus:
     """Every problem, sorted by file and position."""
     files_checked: int
     """How many files were read."""
+    valid_cases: int = 0
+    """How many cases are valid (also when the cases themselves were not kept)."""
 
 
 @dataclass(frozen=True)
@@ -156,10 +172,19 @@ def _discover_brand(
     return found
 
 
-def read_document(
-    path: Path, root: Path, schema_name: str
-) -> tuple[yamlsafe.Document | None, list[Problem]]:
-    """Read, parse and schema-validate one file; the document, or every problem with it."""
+@dataclass(frozen=True)
+class Read:
+    """A file read and checked against its schema."""
+
+    doc: yamlsafe.Document | None
+    """The document, when it is well-formed and matches the schema."""
+    problems: list[Problem]
+    raw: bytes = b""
+    stat: os.stat_result | None = None
+
+
+def read_document(path: Path, root: Path, schema_name: str) -> Read:
+    """Read, parse and schema-validate one file: the document, or every problem with it."""
     name = display(path, root)
 
     def problem(error: yamlsafe.LoadError) -> Problem:
@@ -168,51 +193,118 @@ def read_document(
     try:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
     except OSError as exc:
-        return None, [Problem(name, 1, 1, "", f"cannot be read: {exc.strerror}")]
+        return Read(None, [Problem(name, 1, 1, "", f"cannot be read: {exc.strerror}")])
     with os.fdopen(fd, "rb") as handle:
-        size = os.fstat(handle.fileno()).st_size
-        if size > yamlsafe.MAX_BYTES:  # refuse before reading: the limit bounds memory too
-            return None, [problem(yamlsafe.too_big(size))]
+        st = os.fstat(handle.fileno())
+        if st.st_size > yamlsafe.MAX_BYTES:  # refuse before reading: the limit bounds memory
+            return Read(None, [problem(yamlsafe.too_big(st.st_size))])
         raw = handle.read(yamlsafe.MAX_BYTES + 1)
     text, error = yamlsafe.decode(raw)
     if error:
-        return None, [problem(error)]
-    doc, errors = yamlsafe.parse(text)
+        return Read(None, [problem(error)])
+    doc, errors = yamlsafe.parse(text, positions=False)
     if errors:
-        return None, [problem(e) for e in errors]
+        return Read(None, [problem(e) for e in errors])
     if not isinstance(doc.data, dict):
-        return None, [
-            Problem(
-                name, 1, 1, "", f"expected a mapping of fields, got {schema.describe(doc.data)}"
-            )
-        ]
+        return Read(
+            None,
+            [
+                Problem(
+                    name, 1, 1, "", f"expected a mapping of fields, got {schema.describe(doc.data)}"
+                )
+            ],
+        )
     errors = schema.validate(doc, schema_name)
-    if errors:
-        return None, [problem(e) for e in errors]
-    return doc, []
+    if errors:  # rare: parse again, this time recording where each value is
+        doc, _ = yamlsafe.parse(text)
+        errors = schema.validate(doc, schema_name)
+        return Read(None, [problem(e) for e in errors])
+    return Read(doc, [], raw, st)
 
 
 def load_brand(slug: str, folder: Path, root: Path) -> tuple[Brand | None, list[Problem]]:
     """The brand described by `folder/brand.yml`, or its problems."""
     path = folder / BRAND_FILE
-    doc, problems = read_document(path, root, "brand")
-    if doc is None:
-        return None, problems
-    return brand_from_data(doc.data, slug=slug, file=display(path, root)), []
+    read = read_document(path, root, "brand")
+    if read.doc is None:
+        return None, read.problems
+    return brand_from_data(read.doc.data, slug=slug, file=display(path, root)), []
 
 
-def load_case(case_file: CaseFile, root: Path, as_of: dt.date) -> tuple[Case | None, list[Problem]]:
+@dataclass(frozen=True)
+class Loaded:
+    """The outcome of loading one case file."""
+
+    case: Case | None
+    """The case, when valid and asked for."""
+    problems: list[Problem]
+    entry: Entry | None = None
+    """For the validation cache, when valid."""
+
+    @property
+    def valid(self) -> bool:
+        return not self.problems
+
+
+def load_case(case_file: CaseFile, root: Path, as_of: dt.date, keep: bool = True) -> Loaded:
     """The case in `case_file`, or every problem with it."""
-    doc, problems = read_document(case_file.path, root, "case")
-    if doc is None:
-        return None, problems
+    read = read_document(case_file.path, root, "case")
+    if read.doc is None:
+        return Loaded(None, read.problems)
     name = display(case_file.path, root)
-    case = case_from_data(doc.data, case_id=case_file.case_id, brand=case_file.brand, file=name)
-    out = []
-    for path, message in case_violations(case, as_of):
-        line, column = doc.where(path)
-        out.append(Problem(name, line, column, yamlsafe.format_path(path), message))
-    return (None, out) if out else (case, [])
+    case = case_from_data(
+        read.doc.data, case_id=case_file.case_id, brand=case_file.brand, file=name
+    )
+    violations = case_violations(case, as_of)
+    if violations:  # rare: parse again, this time recording where each value is
+        doc, _ = yamlsafe.parse(yamlsafe.decode(read.raw)[0] or "")
+        return Loaded(
+            None,
+            [
+                Problem(name, *doc.where(path), yamlsafe.format_path(path), message)
+                for path, message in violations
+            ],
+        )
+    st = read.stat
+    entry = (
+        Entry(
+            st.st_size,
+            st.st_mtime_ns,
+            st.st_ctime_ns,
+            st.st_ino,
+            digest(read.raw),
+            latest_recorded_day(case).isoformat(),
+        )
+        if st
+        else None
+    )
+    return Loaded(case if keep else None, [], entry)
+
+
+def _load_chunk(chunk: list[CaseFile], root: Path, as_of: dt.date, keep: bool) -> list[Loaded]:
+    return [load_case(c, root, as_of, keep) for c in chunk]
+
+
+def load_cases(
+    case_files: list[CaseFile], root: Path, as_of: dt.date, keep: bool = True
+) -> list[Loaded]:
+    """`load_case` for every file, in order, on every core when there are many files.
+
+    With `keep=False` (checking only) the workers send back problems, not cases, which
+    saves pickling every case between processes.
+    """
+    workers = min(jobs(), max(1, len(case_files) // CHUNK))
+    if workers == 1 or len(case_files) < PARALLEL_FROM:
+        return _load_chunk(case_files, root, as_of, keep)
+    chunks = [case_files[i : i + CHUNK] for i in range(0, len(case_files), CHUNK)]
+    # fork: workers inherit the loaded modules and compiled validators (no re-import); the
+    # process is single-threaded here. Elsewhere, spawn.
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+    n = len(chunks)
+    with concurrent.futures.ProcessPoolExecutor(workers, mp_context=context) as pool:
+        results = pool.map(_load_chunk, chunks, [root] * n, [as_of] * n, [keep] * n)
+        return [item for chunk in results for item in chunk]
 
 
 def duplicate_ids(case_files: Iterable[CaseFile], root: Path) -> list[Problem]:
@@ -273,7 +365,13 @@ def resolve_targets(
 
 
 def load_corpus(
-    root: Path, *, cases_dir: str = "cases", as_of: dt.date, paths: Sequence[Path] = ()
+    root: Path,
+    *,
+    cases_dir: str = "cases",
+    as_of: dt.date,
+    paths: Sequence[Path] = (),
+    keep_cases: bool = True,
+    cache: CheckCache | None = None,
 ) -> Corpus:
     """Load and check every brand and case (or only those under `paths`) on day `as_of`.
 
@@ -310,14 +408,37 @@ def load_corpus(
         if brand:
             brands[slug] = brand
     cases: list[Case] = []
-    for case_file in case_files:
+    valid = 0
+    todo = case_files
+    if cache is not None and not keep_cases:
+        todo = []
+        for case_file in case_files:
+            if cache.is_valid(display(case_file.path, root), case_file.path, as_of):
+                files += 1
+                valid += case_file.brand in brands
+            else:
+                todo.append(case_file)
+    for case_file, loaded in zip(todo, load_cases(todo, root, as_of, keep_cases), strict=True):
         files += 1
-        case, found = load_case(case_file, root, as_of)
-        problems.extend(found)
-        if case and case.brand in brands:
-            cases.append(case)
+        problems.extend(loaded.problems)
+        if cache is not None:
+            relative = display(case_file.path, root)
+            if loaded.entry is not None:
+                cache.record(relative, loaded.entry)
+            else:
+                cache.entries.pop(relative, None)
+        if loaded.valid and case_file.brand in brands:
+            valid += 1
+            if loaded.case is not None:
+                cases.append(loaded.case)
+    if cache is not None and not paths:
+        cache.keep_only({display(c.path, root) for c in layout.case_files})
     checked = {c.path for c in case_files}
     problems.extend(p for p in duplicate_ids(layout.case_files, root) if root / p.file in checked)
     return Corpus(
-        brands, tuple(sorted(cases, key=lambda c: c.id)), tuple(sort_problems(problems)), files
+        brands,
+        tuple(sorted(cases, key=lambda c: c.id)),
+        tuple(sort_problems(problems)),
+        files,
+        valid,
     )

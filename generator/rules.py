@@ -92,3 +92,17 @@ def case_violations(case: Case, as_of: dt.date) -> list[Violation]:
     for i, source in enumerate(case.sources):
         add(has_no_personal_data(source.title, country, ("sources", i, "title")))
     return out
+
+
+def latest_recorded_day(case: Case) -> dt.date:
+    """The latest day the case records as past: valid only for as-of days on or after it."""
+    days = [
+        case.opened_on,
+        case.last_confirmed,
+        case.closed_on,
+        *(p.made.day for p in case.promises),
+        *(p.kept.day for p in case.promises if p.kept),
+        *(t.date.day for t in case.timeline),
+        *(r.date for r in case.brand_reply),
+    ]
+    return max(d for d in days if d is not None)

@@ -113,8 +113,12 @@ def decode(raw: bytes) -> tuple[str | None, LoadError | None]:
     return text.removeprefix("\ufeff"), None
 
 
-def parse(text: str) -> tuple[Document | None, list[LoadError]]:
-    """Parse one YAML document strictly; return it, or every problem found."""
+def parse(text: str, *, positions: bool = True) -> tuple[Document | None, list[LoadError]]:
+    """Parse one YAML document strictly; return it, or every problem found.
+
+    With `positions=False` the document records no positions (faster); callers parse again
+    with positions only for the rare file that has a problem to point at.
+    """
     if any(c in text for c in "&*!"):
         refused = _refuse_anchors_and_tags(text)
         if refused:
@@ -130,7 +134,7 @@ def parse(text: str) -> tuple[Document | None, list[LoadError]]:
         loader.dispose()
     if node is None:
         return None, [LoadError(1, 1, "", "file is empty; expected a YAML mapping")]
-    builder = _Builder()
+    builder = _Builder(track=positions)
     data = builder.build(node, (), 0)
     if builder.errors:
         return None, builder.errors
@@ -178,7 +182,8 @@ def _refuse_anchors_and_tags(text: str) -> LoadError | None:
 class _Builder:
     """Turns a composed YAML node tree into JSON values, recording positions and errors."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, track: bool = True) -> None:
+        self.track = track
         self.positions: dict[Path, tuple[int, int]] = {}
         self.key_positions: dict[Path, tuple[int, int]] = {}
         self.errors: list[LoadError] = []
@@ -188,7 +193,8 @@ class _Builder:
         self.errors.append(LoadError(line, column, format_path(path), message))
 
     def build(self, node: Any, path: Path, depth: int) -> Any:
-        self.positions[path] = _mark(node.start_mark)
+        if self.track:
+            self.positions[path] = _mark(node.start_mark)
         if depth > MAX_DEPTH:
             self.fail(node, path, f"nested more than {MAX_DEPTH} levels deep")
             return None
@@ -200,6 +206,7 @@ class _Builder:
 
     def mapping(self, node: Any, path: Path, depth: int) -> dict[str, Any]:
         out: dict[str, Any] = {}
+        seen: dict[str, Any] = {}
         for key_node, value_node in node.value:
             if not isinstance(key_node, yaml.ScalarNode):
                 self.fail(key_node, path, "expected a plain text key, got a list or mapping")
@@ -216,12 +223,14 @@ class _Builder:
                 )
                 continue
             if key in out:
-                first = self.key_positions[child][0]
+                first = seen[key].start_mark.line + 1
                 self.fail(
                     key_node, child, f"duplicate key; {key!r} was already given on line {first}"
                 )
                 continue
-            self.key_positions[child] = _mark(key_node.start_mark)
+            seen[key] = key_node
+            if self.track:
+                self.key_positions[child] = _mark(key_node.start_mark)
             out[key] = self.build(value_node, child, depth + 1)
         return out
 

@@ -24,9 +24,9 @@ def test_country_list_is_iso_3166():
 
 
 def test_template_is_a_valid_case():
-    doc, problems = read_document(REPO / "cases" / "_template.yml", REPO, "case")
-    assert problems == []
-    assert doc is not None
+    read = read_document(REPO / "cases" / "_template.yml", REPO, "case")
+    assert read.problems == []
+    assert read.doc is not None
 
 
 def test_template_documents_every_field():

@@ -1,0 +1,1 @@
+"""Benchmark harness for Unkept (`make bench`): synthetic corpora, floors and measurements."""

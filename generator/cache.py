@@ -1,0 +1,162 @@
+"""The validation cache: which case files were valid, so `unkept check` re-reads only changes.
+
+An entry records a file's size, times, inode and content digest, and the latest date in it.
+A file counts as still valid only when its stat matches (and was not "racy": written too
+close to the cache itself, as git does) or, failing that, when its content digest matches.
+The cache is keyed by a digest of the generator's code and schemas, carries a checksum, and
+is JSON, never pickle: a corrupted or foreign cache (even one planted through a CI cache) is
+detected and ignored, never trusted.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+import tempfile
+import time
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from . import FORMAT_VERSION, __version__
+
+CACHE_DIR = ".unkept-cache"
+CHECK_INDEX = "check-index.json"
+MAGIC = "unkept-check-cache"
+RACY_NS = 2_000_000_000
+"""Files changed less than this before the cache was written are re-hashed."""
+
+
+@cache
+def generator_key() -> str:
+    """A digest of everything that decides validity: the code, the schemas, the versions."""
+    h = hashlib.sha256(f"{MAGIC}:{FORMAT_VERSION}:{__version__}".encode())
+    package = Path(__file__).parent
+    for path in sorted([*package.glob("*.py"), *package.glob("schemas/*.json")]):
+        h.update(path.name.encode())
+        h.update(path.read_bytes())
+    return h.hexdigest()
+
+
+def digest(raw: bytes) -> str:
+    """Content digest of a file."""
+    return hashlib.blake2b(raw, digest_size=20).hexdigest()
+
+
+@dataclass(frozen=True)
+class Entry:
+    """A file known to be valid."""
+
+    size: int
+    mtime_ns: int
+    ctime_ns: int
+    ino: int
+    digest: str
+    latest: str
+    """The latest date the file records: valid only for as-of days on or after it."""
+
+    def same_stat(self, st: os.stat_result) -> bool:
+        return (self.size, self.mtime_ns, self.ctime_ns, self.ino) == (
+            st.st_size,
+            st.st_mtime_ns,
+            st.st_ctime_ns,
+            st.st_ino,
+        )
+
+
+@dataclass
+class CheckCache:
+    """The index of valid files, loaded from and saved to `.unkept-cache/check-index.json`."""
+
+    path: Path
+    entries: dict[str, Entry]
+    written_ns: int
+    ignored: str | None = None
+    """Why an existing cache file was not used (corrupted, foreign...)."""
+
+    @classmethod
+    def load(cls, root: Path) -> CheckCache:
+        path = root / CACHE_DIR / CHECK_INDEX
+        empty = cls(path, {}, 0)
+        if not path.exists():
+            return empty
+        try:
+            raw = json.loads(path.read_bytes())
+            body = raw["entries"]
+            if raw.get("magic") != MAGIC:
+                empty.ignored = "not an unkept cache"
+            elif raw.get("key") != generator_key():
+                empty.ignored = "made by another version of unkept"
+            elif raw.get("checksum") != _checksum(body):
+                empty.ignored = "corrupted (checksum mismatch)"
+            else:
+                entries = {p: Entry(*e) for p, e in body.items()}
+                for e in entries.values():
+                    if not (
+                        isinstance(e.size, int)
+                        and isinstance(e.digest, str)
+                        and isinstance(e.latest, str)
+                    ):
+                        raise TypeError("bad entry")
+                return cls(path, entries, int(raw["written_ns"]))
+        except (ValueError, KeyError, TypeError, OSError) as exc:
+            empty.ignored = f"unreadable ({type(exc).__name__})"
+        return empty
+
+    def is_valid(self, relative: str, path: Path, as_of: dt.date) -> bool:
+        """Whether the file is unchanged since it was found valid (re-hashing if in doubt)."""
+        entry = self.entries.get(relative)
+        if entry is None or entry.latest > as_of.isoformat():
+            return False
+        try:
+            st = os.lstat(path)
+        except OSError:
+            return False
+        if entry.same_stat(st) and st.st_mtime_ns < self.written_ns - RACY_NS:
+            return True
+        if st.st_size != entry.size:
+            return False
+        try:
+            same = digest(path.read_bytes()) == entry.digest
+        except OSError:
+            return False
+        if same:  # content unchanged (a fresh clone, a touch): refresh the stat
+            self.entries[relative] = Entry(
+                st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, entry.digest, entry.latest
+            )
+        return same
+
+    def record(self, relative: str, entry: Entry) -> None:
+        self.entries[relative] = entry
+
+    def keep_only(self, relatives: set[str]) -> None:
+        """Forget files that no longer exist (deleted or renamed)."""
+        for gone in set(self.entries) - relatives:
+            del self.entries[gone]
+
+    def save(self) -> None:
+        """Write the index atomically."""
+        body = {
+            p: [e.size, e.mtime_ns, e.ctime_ns, e.ino, e.digest, e.latest]
+            for p, e in sorted(self.entries.items())
+        }
+        payload = {
+            "magic": MAGIC,
+            "key": generator_key(),
+            "written_ns": time.time_ns(),
+            "checksum": _checksum(body),
+            "entries": body,
+        }
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".check-index-")
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            json.dump(payload, handle, separators=(",", ":"))
+        os.replace(tmp, self.path)
+
+
+def _checksum(body: dict) -> str:
+    return hashlib.sha256(
+        json.dumps(body, sort_keys=True, separators=(",", ":")).encode()
+    ).hexdigest()

@@ -1,0 +1,146 @@
+"""The validation cache is never served stale, and a bad cache is never trusted."""
+
+from __future__ import annotations
+
+import json
+import os
+
+import pytest
+
+from generator import cache as cache_module
+from generator.cache import CACHE_DIR, CHECK_INDEX, CheckCache
+from tests.conftest import AS_OF, VALID_CASE
+
+INDEX = f"{CACHE_DIR}/{CHECK_INDEX}"
+
+
+@pytest.fixture
+def warm(project, run, monkeypatch):
+    """A project with two valid cases, checked once so the cache holds both."""
+    monkeypatch.setattr(cache_module, "RACY_NS", 0)  # files written just now count as settled
+    project.case(VALID_CASE, name="acme/acme-one.yml")
+    project.case(VALID_CASE, name="acme/acme-two.yml")
+    assert run("--root", project.root, "check", "--as-of", AS_OF).code == 0
+    assert set(json.loads((project.root / INDEX).read_text())["entries"]) == {
+        "cases/acme/acme-one.yml",
+        "cases/acme/acme-two.yml",
+    }
+    return project
+
+
+def check(run, project, *extra):
+    return run("--root", project.root, "check", "--as-of", AS_OF, *extra)
+
+
+def test_unchanged_files_are_not_read_again(warm, run, monkeypatch):
+    from generator import corpus
+
+    read: list = []
+    original = corpus.read_document
+    monkeypatch.setattr(
+        corpus, "read_document", lambda path, *a: read.append(path.name) or original(path, *a)
+    )
+    result = check(run, warm)
+    assert result.code == 0
+    assert result.out == "Checked 3 files (1 brand, 2 valid cases): no problems.\n"
+    assert read == ["brand.yml"]  # brands are always read; cross-file rules always run
+
+
+def test_a_changed_file_is_checked_again(warm, run):
+    warm.case(VALID_CASE.replace("country: FR", "country: XX"), name="acme/acme-one.yml")
+    result = check(run, warm)
+    assert result.code == 1
+    assert "cases/acme/acme-one.yml:2:10: country: expected an ISO 3166-1" in result.out
+
+
+def test_a_change_with_the_same_size_and_time_is_still_seen(warm, run):
+    path = warm.cases / "acme" / "acme-one.yml"
+    before = os.stat(path)
+    path.write_text(VALID_CASE.replace("country: FR", "country: XX"))
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert check(run, warm).code == 1
+
+
+def test_renamed_and_deleted_files_are_never_served(warm, run):
+    (warm.cases / "acme" / "acme-one.yml").rename(warm.cases / "acme" / "acme-renamed.yml")
+    (warm.cases / "acme" / "acme-two.yml").unlink()
+    result = check(run, warm)
+    assert result.out == "Checked 2 files (1 brand, 1 valid case): no problems.\n"
+    assert set(json.loads((warm.root / INDEX).read_text())["entries"]) == {
+        "cases/acme/acme-renamed.yml"
+    }
+
+
+def test_duplicate_ids_are_found_even_when_both_files_are_cached(warm, run):
+    warm.write("cases/other/brand.yml", "name: Other\n")
+    os.link(warm.cases / "acme" / "acme-one.yml", warm.cases / "other" / "acme-one.yml")
+    result = check(run, warm)
+    assert result.code == 1
+    assert "case id 'acme-one' is already used by cases/other/acme-one.yml" in result.out
+
+
+def test_an_earlier_as_of_rechecks_dates(warm, run):
+    result = run("--root", warm.root, "check", "--as-of", "2026-10-15")
+    assert result.code == 1
+    assert "expected a date on or before the as-of date 2026-10-15, got 2026-11-01" in result.out
+
+
+@pytest.mark.parametrize(
+    ("tamper", "why"),
+    [
+        (
+            lambda d: d.update(
+                entries={
+                    **d["entries"],
+                    "cases/acme/acme-x.yml": d["entries"]["cases/acme/acme-one.yml"],
+                }
+            ),
+            "corrupted (checksum mismatch)",
+        ),
+        (lambda d: d.update(key="0" * 64), "made by another version of unkept"),
+        (lambda d: d.update(magic="something-else"), "not an unkept cache"),
+        (lambda d: d.clear(), "unreadable (KeyError)"),
+    ],
+)
+def test_corrupted_or_foreign_cache_is_ignored(warm, run, tamper, why):
+    path = warm.root / INDEX
+    data = json.loads(path.read_text())
+    tamper(data)
+    path.write_text(json.dumps(data))
+    warm.case(VALID_CASE.replace("country: FR", "country: XX"), name="acme/acme-one.yml")
+    result = check(run, warm)
+    assert result.code == 1
+    assert f"unkept: ignoring {INDEX}: {why}" in result.err
+    assert "country: expected an ISO 3166-1" in result.out
+
+
+def test_garbage_cache_file_is_ignored(warm, run):
+    (warm.root / INDEX).write_bytes(b"\x00\xff not json")
+    result = check(run, warm)
+    assert result.code == 0
+    assert f"ignoring {INDEX}: unreadable (UnicodeDecodeError)" in result.err or (
+        f"ignoring {INDEX}: unreadable (JSONDecodeError)" in result.err
+    )
+
+
+def test_a_version_bump_invalidates_the_cache(warm, run, monkeypatch):
+    cache_module.generator_key.cache_clear()
+    monkeypatch.setattr(cache_module, "__version__", "999.0")
+    try:
+        loaded = CheckCache.load(warm.root)
+        assert loaded.entries == {}
+        assert loaded.ignored == "made by another version of unkept"
+    finally:
+        cache_module.generator_key.cache_clear()
+
+
+def test_no_cache_reads_everything(warm, run, monkeypatch):
+    from generator import corpus
+
+    read: list = []
+    original = corpus.read_document
+    monkeypatch.setattr(
+        corpus, "read_document", lambda path, *a: read.append(path.name) or original(path, *a)
+    )
+    assert check(run, warm, "--no-cache").code == 0
+    assert sorted(read) == ["acme-one.yml", "acme-two.yml", "brand.yml"]
