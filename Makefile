@@ -7,7 +7,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: propose-archive install site serve test chromium screenshots lint format check status constraints clean
+.PHONY: bench propose-archive install site serve test chromium screenshots lint format check status constraints clean
 
 # The virtual environment, with pinned versions of everything (constraints.txt).
 $(STAMP): pyproject.toml constraints.txt
@@ -79,3 +79,7 @@ propose-archive: $(STAMP)
 	else \
 	  $(BIN)/unkept propose --branch unkept/archive --title "Archive evidence links" archive/evidence.json; \
 	fi
+
+## bench: the benchmark against the floors (1,000 to 100,000 cases); updates README's table
+bench: $(STAMP)
+	NO_MKDOCS_2_WARNING=1 $(BIN)/python -m bench.run --readme README.md

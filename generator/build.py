@@ -8,11 +8,14 @@ and only then swap it into place, so a failed build leaves the previous site unt
 
 from __future__ import annotations
 
+import concurrent.futures
 import contextlib
 import datetime as dt
 import json
 import logging
+import multiprocessing
 import os
+import re
 import shutil
 import subprocess
 import time
@@ -29,15 +32,17 @@ from mkdocs.exceptions import MkDocsException
 
 from . import export, feeds
 from .archive import ARCHIVE_FILE, ArchiveFileError, Record, load_records
-from .corpus import load_corpus
+from .cache import CheckCache
+from .corpus import CHUNK, PARALLEL_FROM, jobs, load_corpus
 from .deadlines import DEFAULT_DEADLINES, FALLBACK_DEADLINE, default_deadline
 from .figures import MIN_DECIDED_FOR_RATE
-from .pages import CATEGORIES, Page, SiteData, compute, site_pages
+from .pages import CATEGORIES, RANKING_ROWS, Page, SiteData, compute, site_pages
 from .problems import Problem
 from .render import TEMPLATES_DIR, environment, load_strings, render_page
 from .settings import Settings
 
 log = logging.getLogger("unkept")
+_YAML_UNSAFE = re.compile("[\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff]")
 
 
 class BuildFailed(Exception):
@@ -103,8 +108,15 @@ def _write(path: Path, content: str | bytes) -> None:
         path.write_text(content, encoding="utf-8", newline="")
 
 
-def front_matter(page: Page) -> str:
-    """YAML front matter: the safe title, and whether search indexes the page."""
+def front_matter(page: Page, html: str | None = None) -> str:
+    """YAML front matter: the safe title, whether search indexes the page, and its HTML.
+
+    `html`, when given, is the page's whole body, already escaped: the theme prints it
+    (`unkept_html`), so Python-Markdown gets an empty page. Pages outside the search index
+    need no Markdown at all, and parsing thousands of raw HTML blocks dominated the build.
+    The value is JSON-quoted, with the few characters YAML treats as line breaks or refuses
+    written as escapes, so YAML reads it back exactly.
+    """
     lines = [
         "---",
         f"title: {json.dumps(page.title, ensure_ascii=True)}",
@@ -114,7 +126,81 @@ def front_matter(page: Page) -> str:
     ]
     if not page.search:
         lines += ["search:", "  exclude: true"]
+    if html is not None:
+        quoted = _YAML_UNSAFE.sub(
+            lambda m: f"\\u{ord(m.group()):04x}", json.dumps(html, ensure_ascii=False)
+        )
+        lines.append(f"unkept_html: {quoted}")
     return "\n".join([*lines, "---", "", ""])
+
+
+@dataclass(frozen=True)
+class RenderJob:
+    """Everything needed to render the pages; forked workers inherit it, nothing is pickled."""
+
+    env: jinja2.Environment
+    pages: list[Page]
+    common: dict[str, Any]
+    docs: Path
+    lang: str
+
+
+_JOB: RenderJob | None = None
+"""The job of the current build, set before forking the render workers."""
+
+
+def _render_range(start: int, stop: int) -> int:
+    """Render and write pages[start:stop] of the current job."""
+    job = _JOB
+    assert job is not None
+    for page in job.pages[start:stop]:
+        context = {**job.common, **page.context, "base": page.base}
+        if page.template == "case.md.j2":
+            context["promises"] = list(
+                zip(page.context["case"].promises, page.context["statuses"], strict=True)
+            )
+        try:
+            body = render_page(job.env, page.template, job.lang, context)
+            indexed = (
+                render_page(job.env, page.search_template, job.lang, context)
+                if page.search_template
+                else None
+            )
+        except jinja2.TemplateError as exc:
+            raise BuildFailed(
+                f"{TEMPLATES_DIR}/pages/{page.template}, rendering {page.source}: "
+                f"{_template_error(exc)}"
+            ) from exc
+        if indexed is not None:  # shown from front matter; only the light text is indexed
+            _write(job.docs / page.source, front_matter(page, html=body) + indexed)
+        elif page.search:
+            _write(job.docs / page.source, front_matter(page) + body)
+        else:
+            _write(job.docs / page.source, front_matter(page, html=body))
+    return stop - start
+
+
+def render_pages(job: RenderJob) -> None:
+    """Render every page, on every core when there are many (forked workers, in order)."""
+    global _JOB
+    _JOB = job
+    try:
+        count = len(job.pages)
+        workers = min(jobs(), max(1, count // CHUNK))
+        if (
+            workers == 1
+            or count < PARALLEL_FROM
+            or "fork" not in (multiprocessing.get_all_start_methods())
+        ):
+            _render_range(0, count)
+            return
+        starts = list(range(0, count, CHUNK))
+        stops = [min(count, s + CHUNK) for s in starts]
+        context = multiprocessing.get_context("fork")
+        with concurrent.futures.ProcessPoolExecutor(workers, mp_context=context) as pool:
+            list(pool.map(_render_range, starts, stops))
+    finally:
+        _JOB = None
 
 
 def render_docs(
@@ -146,23 +232,12 @@ def render_docs(
         "fallback": FALLBACK_DEADLINE,
         "default_delays": {k: str(default_deadline(k).delay) for k in t["kind"]},
         "min_decided": MIN_DECIDED_FOR_RATE,
+        "ranking_rows": RANKING_ROWS,
         "asof_line": f"{t['as_of']} {data.as_of.isoformat()} · {t['commit']} {data.commit}",
     }
+    env.globals.update(common)  # macros, imported without context (cached), read these
     pages = site_pages(data, t)
-    for page in pages:
-        context = {**common, **page.context, "base": page.base}
-        if page.template == "case.md.j2":
-            context["promises"] = list(
-                zip(page.context["case"].promises, page.context["statuses"], strict=True)
-            )
-        try:
-            body = render_page(env, page.template, lang, context)
-        except jinja2.TemplateError as exc:
-            raise BuildFailed(
-                f"{TEMPLATES_DIR}/pages/{page.template}, rendering {page.source}: "
-                f"{_template_error(exc)}"
-            ) from exc
-        _write(docs / page.source, front_matter(page) + body)
+    render_pages(RenderJob(env, pages, common, docs, lang))
     _write(docs / "data" / "brands.csv", export.brands_csv(data.ranking))
     _write(docs / "data" / "promises.csv", export.promises_csv(data))
     _write(docs / "data" / "cases.json", export.cases_json(data))
@@ -267,7 +342,9 @@ def build_site(
     """Check the cases, then build the site into `site/`; raise BuildFailed otherwise."""
     started = time.perf_counter()
     root = root.absolute()
-    corpus = load_corpus(root, cases_dir=settings.cases_dir, as_of=as_of)
+    cache = CheckCache.load(root)
+    corpus = load_corpus(root, cases_dir=settings.cases_dir, as_of=as_of, cache=cache)
+    cache.save()
     if corpus.problems:
         raise BuildFailed("the cases have problems; the site was not built", corpus.problems)
 

@@ -14,6 +14,7 @@ import datetime as dt
 import hashlib
 import json
 import os
+import shutil
 import tempfile
 import time
 from dataclasses import dataclass
@@ -24,6 +25,8 @@ from . import FORMAT_VERSION, __version__
 
 CACHE_DIR = ".unkept-cache"
 CHECK_INDEX = "check-index.json"
+DOCS = "docs"
+"""Validated data of valid files, one JSON file per content digest, for builds."""
 MAGIC = "unkept-check-cache"
 RACY_NS = 2_000_000_000
 """Files changed less than this before the cache was written are re-hashed."""
@@ -128,6 +131,31 @@ class CheckCache:
             )
         return same
 
+    def digest_of(self, relative: str) -> str | None:
+        """The content digest of a file that `is_valid` just confirmed."""
+        entry = self.entries.get(relative)
+        return entry.digest if entry else None
+
+    @property
+    def docs_dir(self) -> Path:
+        """Where validated data is kept, one folder per generator key."""
+        return self.path.parent / DOCS / generator_key()[:24]
+
+    def load_doc(self, content_digest: str) -> dict | None:
+        """The validated data of the file with this digest, if cached and intact."""
+        try:
+            raw = json.loads((self.docs_dir / f"{content_digest}.json").read_bytes())
+        except (OSError, ValueError):
+            return None
+        if (
+            not isinstance(raw, dict)
+            or raw.get("key") != generator_key()
+            or raw.get("digest") != content_digest
+            or not isinstance(raw.get("data"), dict)
+        ):
+            return None
+        return raw["data"]
+
     def record(self, relative: str, entry: Entry) -> None:
         self.entries[relative] = entry
 
@@ -154,9 +182,29 @@ class CheckCache:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             json.dump(payload, handle, separators=(",", ":"))
         os.replace(tmp, self.path)
+        for other in (self.path.parent / DOCS).glob("*"):  # data of other generator versions
+            if other.is_dir() and other != self.docs_dir:
+                shutil.rmtree(other, ignore_errors=True)
 
 
 def _checksum(body: dict) -> str:
     return hashlib.sha256(
         json.dumps(body, sort_keys=True, separators=(",", ":")).encode()
     ).hexdigest()
+
+
+def store_doc(docs_dir: Path, content_digest: str, data: dict) -> None:
+    """Keep the validated data of a valid file (once; content-addressed, so never stale)."""
+    path = docs_dir / f"{content_digest}.json"
+    if path.exists():
+        return
+    docs_dir.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=docs_dir, prefix=".doc-")
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        json.dump(
+            {"key": generator_key(), "digest": content_digest, "data": data},
+            handle,
+            ensure_ascii=False,
+            separators=(",", ":"),
+        )
+    os.replace(tmp, path)

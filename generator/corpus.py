@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import schema, yamlsafe
-from .cache import CheckCache, Entry, digest
+from .cache import CheckCache, Entry, digest, store_doc
 from .model import Brand, Case, brand_from_data, case_from_data
 from .problems import Problem, sort_problems
 from .rules import case_violations, latest_recorded_day
@@ -246,8 +246,14 @@ class Loaded:
         return not self.problems
 
 
-def load_case(case_file: CaseFile, root: Path, as_of: dt.date, keep: bool = True) -> Loaded:
-    """The case in `case_file`, or every problem with it."""
+def load_case(
+    case_file: CaseFile,
+    root: Path,
+    as_of: dt.date,
+    keep: bool = True,
+    docs_dir: Path | None = None,
+) -> Loaded:
+    """The case in `case_file`, or every problem with it (kept in `docs_dir` when valid)."""
     read = read_document(case_file.path, root, "case")
     if read.doc is None:
         return Loaded(None, read.problems)
@@ -266,6 +272,8 @@ def load_case(case_file: CaseFile, root: Path, as_of: dt.date, keep: bool = True
             ],
         )
     st = read.stat
+    if docs_dir is not None:
+        store_doc(docs_dir, digest(read.raw), read.doc.data)
     entry = (
         Entry(
             st.st_size,
@@ -281,12 +289,18 @@ def load_case(case_file: CaseFile, root: Path, as_of: dt.date, keep: bool = True
     return Loaded(case if keep else None, [], entry)
 
 
-def _load_chunk(chunk: list[CaseFile], root: Path, as_of: dt.date, keep: bool) -> list[Loaded]:
-    return [load_case(c, root, as_of, keep) for c in chunk]
+def _load_chunk(
+    chunk: list[CaseFile], root: Path, as_of: dt.date, keep: bool, docs_dir: Path | None = None
+) -> list[Loaded]:
+    return [load_case(c, root, as_of, keep, docs_dir) for c in chunk]
 
 
 def load_cases(
-    case_files: list[CaseFile], root: Path, as_of: dt.date, keep: bool = True
+    case_files: list[CaseFile],
+    root: Path,
+    as_of: dt.date,
+    keep: bool = True,
+    docs_dir: Path | None = None,
 ) -> list[Loaded]:
     """`load_case` for every file, in order, on every core when there are many files.
 
@@ -295,7 +309,7 @@ def load_cases(
     """
     workers = min(jobs(), max(1, len(case_files) // CHUNK))
     if workers == 1 or len(case_files) < PARALLEL_FROM:
-        return _load_chunk(case_files, root, as_of, keep)
+        return _load_chunk(case_files, root, as_of, keep, docs_dir)
     chunks = [case_files[i : i + CHUNK] for i in range(0, len(case_files), CHUNK)]
     # fork: workers inherit the loaded modules and compiled validators (no re-import); the
     # process is single-threaded here. Elsewhere, spawn.
@@ -303,7 +317,7 @@ def load_cases(
     context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
     n = len(chunks)
     with concurrent.futures.ProcessPoolExecutor(workers, mp_context=context) as pool:
-        results = pool.map(_load_chunk, chunks, [root] * n, [as_of] * n, [keep] * n)
+        results = pool.map(_load_chunk, chunks, [root] * n, [as_of] * n, [keep] * n, [docs_dir] * n)
         return [item for chunk in results for item in chunk]
 
 
@@ -410,15 +424,29 @@ def load_corpus(
     cases: list[Case] = []
     valid = 0
     todo = case_files
-    if cache is not None and not keep_cases:
+    if cache is not None:
         todo = []
         for case_file in case_files:
-            if cache.is_valid(display(case_file.path, root), case_file.path, as_of):
-                files += 1
-                valid += case_file.brand in brands
-            else:
+            relative = display(case_file.path, root)
+            if not cache.is_valid(relative, case_file.path, as_of):
                 todo.append(case_file)
-    for case_file, loaded in zip(todo, load_cases(todo, root, as_of, keep_cases), strict=True):
+                continue
+            if keep_cases:  # a build: the validated data, from the cache instead of YAML
+                data = cache.load_doc(cache.digest_of(relative) or "")
+                if data is None:
+                    todo.append(case_file)
+                    continue
+                if case_file.brand in brands:
+                    cases.append(
+                        case_from_data(
+                            data, case_id=case_file.case_id, brand=case_file.brand, file=relative
+                        )
+                    )
+            files += 1
+            valid += case_file.brand in brands
+    docs_dir = cache.docs_dir if cache is not None and keep_cases else None
+    loaded_all = load_cases(todo, root, as_of, keep_cases, docs_dir)
+    for case_file, loaded in zip(todo, loaded_all, strict=True):
         files += 1
         problems.extend(loaded.problems)
         if cache is not None:

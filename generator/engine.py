@@ -139,3 +139,20 @@ def snapshot(case: Case, day: dt.date) -> Case:
         status=case.status if closed or case.status == "open" else "open",
         closed_on=case.closed_on if closed else None,
     )
+
+
+def overdue_on(case: Case, status: PromiseStatus, day: dt.date) -> bool:
+    """Whether the promise was overdue at the end of `day`, judged from today's data.
+
+    Exactly `promise_status(snapshot(case, day), promise, day).status == OVERDUE` for a
+    promise made by then (a property test checks it), without rebuilding the case for every
+    day asked: charts ask this for every promise at every month's end.
+    """
+    promise = case.promises[status.index]
+    if promise.made.day > day:
+        return False
+    if promise.kept is not None and promise.kept.day <= day:
+        return False
+    if case.status != "open" and case.closed_on is not None and case.closed_on <= day:
+        return False
+    return day > status.due

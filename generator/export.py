@@ -288,9 +288,17 @@ def case_json(case: Case, statuses: Sequence[PromiseStatus]) -> dict[str, Any]:
 
 
 def cases_json(data: SiteData) -> str:
-    """Every case with its statuses, and the `meta` block."""
-    payload = {"meta": meta(data), "cases": [case_json(c, data.statuses[c.id]) for c in data.cases]}
-    return json.dumps(payload, indent=1, ensure_ascii=False, sort_keys=False) + "\n"
+    """Every case with its statuses, and the `meta` block: one case per line.
+
+    Compact lines use the C encoder (`indent` would use the pure-Python one, 10x slower at
+    scale) and keep diffs readable: a changed case is a changed line.
+    """
+
+    def dump(value: Any) -> str:
+        return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+    cases = ",\n".join(dump(case_json(c, data.statuses[c.id])) for c in data.cases)
+    return f'{{"meta":{dump(meta(data))},\n"cases":[\n{cases}\n]}}\n'
 
 
 def _schema(columns: Sequence[Column], key: list[str]) -> dict[str, Any]:

@@ -14,13 +14,16 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .charts import bar_chart
-from .engine import PromiseStatus, Status, case_statuses, is_stale, snapshot
+from .engine import PromiseStatus, case_statuses, is_stale, overdue_on
 from .figures import BrandFigures, Headline, due_within, headline, newly_overdue, rank_brands
 from .model import Brand, Case
 
 CATEGORIES = ("contact", "returns-refunds", "delivery", "product", "other")
 CHART_MONTHS = 12
 TOP_BRANDS = 10
+RANKING_ROWS = 500
+"""Brands shown on a ranking page; all of them are in brands.csv. Keeps the page light
+(under 300 KB compressed) when the tracker has thousands of brands."""
 _UNSAFE_TITLE = re.compile(r"[^\w .,'\u2019()+!/:-]")
 
 
@@ -44,6 +47,9 @@ class Page:
     """What the template shows."""
     search: bool = True
     """Whether the page goes into the search index."""
+    search_template: str | None = None
+    """A lighter template whose text alone is indexed by search (the page itself is shown
+    from its front matter): brand pages index the brand's names and case titles only."""
 
     @property
     def url(self) -> str:
@@ -118,20 +124,11 @@ def month_ends(as_of: dt.date, months: int) -> list[dt.date]:
 
 
 def overdue_history(
-    cases: Iterable[Case], days: Sequence[dt.date], stale_days: int
+    cases: Iterable[Case], statuses: Mapping[str, Sequence[PromiseStatus]], days: Sequence[dt.date]
 ) -> list[tuple[str, int]]:
     """How many promises were overdue at the end of each of `days`, from today's data."""
-    live = [c for c in cases if c.status != "withdrawn"]
-    points = []
-    for day in days:
-        count = sum(
-            1
-            for c in live
-            for s in case_statuses(snapshot(c, day), day, stale_days=stale_days)
-            if s.status == Status.OVERDUE
-        )
-        points.append((day.isoformat()[:7], count))
-    return points
+    live = [(c, s) for c in cases if c.status != "withdrawn" for s in statuses[c.id]]
+    return [(day.isoformat()[:7], sum(1 for c, s in live if overdue_on(c, s, day))) for day in days]
 
 
 def site_pages(data: SiteData, t: Mapping[str, Any]) -> list[Page]:
@@ -203,7 +200,7 @@ def site_pages(data: SiteData, t: Mapping[str, Any]) -> list[Page]:
     days = month_ends(data.as_of, CHART_MONTHS)
     for slug, brand in sorted(data.brands.items()):
         cases = sorted(cases_by_brand[slug], key=lambda c: (c.opened_on, c.id), reverse=True)
-        history = overdue_history(cases, days, data.stale_days)
+        history = overdue_history(cases, data.statuses, days)
         pages.append(
             Page(
                 f"brands/{slug}.md",
@@ -224,6 +221,7 @@ def site_pages(data: SiteData, t: Mapping[str, Any]) -> list[Page]:
                         reverse=True,
                     ),
                 },
+                search_template="brand_search.md.j2",
             )
         )
     for case in data.cases:

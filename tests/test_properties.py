@@ -8,7 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from generator.deadlines import business_calendar, deadline
-from generator.engine import DECIDED, Status, promise_status
+from generator.engine import DECIDED, Status, overdue_on, promise_status, snapshot
 from generator.model import Case, Delay, Moment, Promise
 
 START = dt.date(2024, 1, 1)
@@ -109,3 +109,16 @@ def test_due_day_is_never_before_the_promise(case):
         calendar = business_calendar(case.country)
         assert dl.due > promise.made.day
         assert calendar.is_working_day(dl.due)
+
+
+@given(cases(), days, days)
+def test_overdue_on_a_past_day_equals_the_engine_on_a_snapshot(case, offset, back):
+    as_of = START + dt.timedelta(days=offset)
+    day = as_of - dt.timedelta(days=back)
+    promise = case.promises[0]
+    today = promise_status(case, promise, as_of)
+    then = snapshot(case, day)
+    expected = bool(then.promises) and (
+        promise_status(then, then.promises[0], day).status == Status.OVERDUE
+    )
+    assert overdue_on(case, today, day) == expected

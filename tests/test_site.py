@@ -14,6 +14,8 @@ from pathlib import Path
 
 import icalendar
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tests.conftest import AS_OF, REPO
 from tests.sitebuild import build, make_project
@@ -468,3 +470,15 @@ def test_search_partial_override_is_materials_own_but_for_its_label():
     assert body(ours).replace(" aria-label=\"{{ lang.t('search.placeholder') }}\"", "", 1) == body(
         original
     )
+
+
+@settings(max_examples=300)
+@given(st.text(alphabet=st.characters(exclude_categories=["Cs"])))
+def test_page_body_in_front_matter_comes_back_exactly(text):
+    from mkdocs.utils import meta
+
+    from generator.build import front_matter
+    from generator.pages import Page
+
+    source = front_matter(Page("cases/x.md", "case.md.j2", "x", {}, search=False), html=text)
+    assert meta.get_data(source)[1]["unkept_html"] == text

@@ -1,0 +1,328 @@
+"""`make bench`: Unkept against its floors, on the same synthetic files, in one run.
+
+Floors: reading the bytes; parsing them with libyaml's C loader and nothing else; a bare
+`mkdocs build` of as many trivial pages, with the same theme. Unkept: `check` cold and after
+one file changed; `build` full and after one case changed. Each command runs in a fresh
+process; wall time is the median of the runs, peak memory the largest resident set of the
+whole process tree (workers included), sampled from /proc.
+
+Usage: python -m bench.run [--quick] [--out DIR] [--readme README.md]
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from bench.corpus import AS_OF, write_corpus
+
+REPO = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+FULL = {
+    "check": [(1_000, 200), (10_000, 200), (100_000, 2_000)],
+    "build": [(1_000, 200), (10_000, 200)],
+}
+QUICK = {"check": [(1_000, 200)], "build": [(1_000, 200)]}
+TARGETS = {
+    "check cold": ("parse floor", 1.3),
+    "build full": ("mkdocs floor", 1.5),
+}
+
+
+@dataclass(frozen=True)
+class Measure:
+    """One measured command."""
+
+    corpus: str
+    name: str
+    seconds: float
+    """Median wall time."""
+    peak_mb: float
+    """Largest resident memory of the process tree."""
+    runs: int
+    floor: str | None = None
+    ratio: float | None = None
+    note: str = ""
+
+
+def _tree_rss_kb(pid: int) -> int:
+    """Resident memory of `pid` and all its descendants, in KiB."""
+    total, stack = 0, [pid]
+    while stack:
+        p = stack.pop()
+        try:
+            with open(f"/proc/{p}/status") as f:
+                for line in f:
+                    if line.startswith("VmRSS:"):
+                        total += int(line.split()[1])
+            for task in os.listdir(f"/proc/{p}/task"):
+                with open(f"/proc/{p}/task/{task}/children") as f:
+                    stack.extend(int(c) for c in f.read().split())
+        except (FileNotFoundError, ProcessLookupError, PermissionError):
+            continue
+    return total
+
+
+def timed(cmd: list[str], cwd: Path, env: dict | None = None) -> tuple[float, float, str]:
+    """Run `cmd`; return wall seconds, peak MB of its process tree, and its output."""
+    with tempfile.TemporaryFile("w+") as output:  # a file: a full pipe could block the child
+        started = time.perf_counter()
+        with subprocess.Popen(
+            cmd,
+            cwd=cwd,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            text=True,
+            env={**os.environ, **(env or {})},
+        ) as proc:
+            peak = 0
+            while proc.poll() is None:
+                peak = max(peak, _tree_rss_kb(proc.pid))
+                time.sleep(0.02)
+        seconds = time.perf_counter() - started
+        output.seek(0)
+        text = output.read()
+    if proc.returncode != 0:
+        raise RuntimeError(f"{' '.join(map(str, cmd))} failed ({proc.returncode}):\n{text}")
+    return seconds, peak / 1024, text
+
+
+def median_of(runs: int, cmd: list[str], cwd: Path, before=None) -> tuple[float, float, str]:
+    times, peaks, out = [], [], ""
+    for _ in range(runs):
+        if before:
+            before()
+        seconds, peak, out = timed(cmd, cwd)
+        times.append(seconds)
+        peaks.append(peak)
+    return statistics.median(times), max(peaks), out
+
+
+FLOOR_READ = """
+import sys, pathlib
+for p in sorted(pathlib.Path(sys.argv[1]).glob('*/*.yml')): p.read_bytes()
+"""
+FLOOR_PARSE = """
+import sys, pathlib, yaml
+for p in sorted(pathlib.Path(sys.argv[1]).glob('*/*.yml')):
+    with open(p, 'rb') as f: yaml.load(f, Loader=yaml.CSafeLoader)
+"""
+
+
+def mkdocs_floor_project(folder: Path, pages: int) -> Path:
+    """`pages` trivial pages with the same theme and search, few of them in the nav."""
+    docs = folder / "docs"
+    docs.mkdir(parents=True)
+    (docs / "index.md").write_text("# Home\n\nA trivial page.\n")
+    for i in range(pages - 1):
+        sub = docs / f"p{i // 1000:03d}"
+        sub.mkdir(exist_ok=True)
+        (sub / f"page-{i:06d}.md").write_text(f"# Page {i}\n\nA trivial page number {i}.\n")
+    (folder / "mkdocs.yml").write_text(
+        "site_name: Floor\nsite_url: https://floor.example/\ntheme:\n  name: material\n"
+        "  font: false\nplugins:\n  - search\nnav:\n  - Home: index.md\n"
+        "not_in_nav: |\n  /p*/\n"
+    )
+    return folder
+
+
+def unkept_project(folder: Path, cases: int, brands: int) -> Path:
+    write_corpus(folder, cases, brands)
+    for name in ("mkdocs.yml", "unkept.toml"):
+        shutil.copy(REPO / name, folder / name)
+    shutil.copytree(REPO / "site_templates", folder / "site_templates")
+    return folder
+
+
+def touch_one(project: Path) -> None:
+    """Change one case the way a contributor would: its last_confirmed date."""
+    path = next(iter(sorted((project / "cases").glob("*/synth-case-000007.yml"))))
+    text = path.read_text()
+    stamp = "# benchmark edit"
+    path.write_text(text.replace(f"\n{stamp}\n", "\n") if stamp in text else text + stamp + "\n")
+
+
+def measure_corpus(work: Path, cases: int, brands: int, *, build: bool, runs: int) -> list[Measure]:
+    label = f"{cases:,} cases / {brands:,} brands"
+    project = unkept_project(work / f"u{cases}-{brands}", cases, brands)
+    folder = project / "cases"
+    unkept = [str(BIN / "unkept"), "check", "--as-of", AS_OF.isoformat()]
+    results: list[Measure] = []
+
+    read_s, read_mb, _ = median_of(runs, [sys.executable, "-c", FLOOR_READ, str(folder)], project)
+    results.append(Measure(label, "read floor", read_s, read_mb, runs))
+    parse_s, parse_mb, _ = median_of(
+        runs, [sys.executable, "-c", FLOOR_PARSE, str(folder)], project
+    )
+    results.append(Measure(label, "parse floor", parse_s, parse_mb, runs))
+
+    def drop_cache() -> None:
+        shutil.rmtree(project / ".unkept-cache", ignore_errors=True)
+
+    cold_s, cold_mb, _ = median_of(runs, unkept, project, before=drop_cache)
+    results.append(
+        Measure(label, "check cold", cold_s, cold_mb, runs, "parse floor", cold_s / parse_s)
+    )
+    timed(unkept, project)  # warm the cache
+    warm_s, warm_mb, _ = median_of(runs, unkept, project, before=lambda: touch_one(project))
+    results.append(
+        Measure(
+            label, "check after one change", warm_s, warm_mb, runs, "parse floor", warm_s / parse_s
+        )
+    )
+    if not build:
+        return results
+
+    build_cmd = [str(BIN / "unkept"), "build", "--as-of", AS_OF.isoformat()]
+    full_s, full_mb, out = median_of(
+        runs,
+        build_cmd,
+        project,
+        before=lambda: (drop_cache(), shutil.rmtree(project / "site", ignore_errors=True)),
+    )
+    pages = sum(1 for _ in (project / "docs").rglob("*.md"))
+    floor = mkdocs_floor_project(work / f"floor{cases}-{brands}", pages)
+    floor_s, floor_mb, _ = median_of(runs, [str(BIN / "mkdocs"), "build", "-q"], floor)
+    results.append(
+        Measure(label, "mkdocs floor", floor_s, floor_mb, runs, note=f"{pages:,} trivial pages")
+    )
+    generator = _generator_share(out)
+    results.append(
+        Measure(
+            label,
+            "build full",
+            full_s,
+            full_mb,
+            runs,
+            "mkdocs floor",
+            full_s / floor_s,
+            note=generator,
+        )
+    )
+    again_s, again_mb, out = median_of(runs, build_cmd, project, before=lambda: touch_one(project))
+    results.append(
+        Measure(
+            label,
+            "build after one change",
+            again_s,
+            again_mb,
+            runs,
+            "mkdocs floor",
+            again_s / floor_s,
+            note=_generator_share(out),
+        )
+    )
+    results.append(reader_side(label, project / "site"))
+    return results
+
+
+def _generator_share(output: str) -> str:
+    """`generator 12% (1.2 s of 9.9 s)` from unkept build's last line."""
+    try:
+        last = output.strip().splitlines()[-1]
+        generator = float(last.split("generator ")[1].split(" s")[0])
+        mkdocs = float(last.split("MkDocs ")[1].split(" s")[0])
+    except (IndexError, ValueError):
+        return ""
+    total = generator + mkdocs
+    return f"generator stages {generator / total:.0%} ({generator:.1f} s of {total:.1f} s)"
+
+
+def reader_side(label: str, site: Path) -> Measure:
+    """Sizes a reader downloads: search index, ranking page (gzip), largest case page."""
+    index = (site / "search" / "search_index.json").stat().st_size
+    ranking = len(gzip.compress((site / "ranking" / "index.html").read_bytes(), 6))
+    case = max(p.stat().st_size for p in (site / "cases").glob("*/index.html"))
+    return Measure(
+        label,
+        "reader side",
+        0.0,
+        0.0,
+        1,
+        note=(
+            f"search index {index / 1e6:.2f} MB; ranking page {ranking / 1e3:.0f} KB gzipped; "
+            f"largest case page {case / 1e3:.0f} KB"
+        ),
+    )
+
+
+def table(results: list[Measure]) -> str:
+    lines = [
+        "| corpus | measure | median wall | peak memory | ratio to floor | note |",
+        "| --- | --- | ---: | ---: | ---: | --- |",
+    ]
+    for m in results:
+        wall = "" if m.name == "reader side" else f"{m.seconds:.2f} s"
+        peak = "" if m.name == "reader side" else f"{m.peak_mb:.0f} MB"
+        ratio = f"{m.ratio:.2f} x {m.floor}" if m.ratio is not None else ""
+        lines.append(f"| {m.corpus} | {m.name} | {wall} | {peak} | {ratio} | {m.note} |")
+    return "\n".join(lines)
+
+
+def machine() -> str:
+    return (
+        f"{platform.python_implementation()} {platform.python_version()}, "
+        f"{os.cpu_count()} cores, {platform.machine()}"
+    )
+
+
+def update_readme(readme: Path, markdown: str) -> None:
+    text = readme.read_text()
+    start, end = "<!-- bench:start -->", "<!-- bench:end -->"
+    if start in text and end in text:
+        head, rest = text.split(start, 1)
+        tail = rest.split(end, 1)[1]
+        readme.write_text(f"{head}{start}\n{markdown}\n{end}{tail}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.run")
+    parser.add_argument("--quick", action="store_true", help="1,000 cases only, one run")
+    parser.add_argument("--runs", type=int, default=None, help="runs per command (median)")
+    parser.add_argument("--out", type=Path, default=REPO / "bench-results")
+    parser.add_argument("--readme", type=Path, default=None, help="README to update")
+    args = parser.parse_args(argv)
+    plan = QUICK if args.quick else FULL
+    runs = args.runs or (1 if args.quick else 3)
+    results: list[Measure] = []
+    with tempfile.TemporaryDirectory(prefix="unkept-bench-") as tmp:
+        for cases, brands in plan["check"]:
+            build = (cases, brands) in plan["build"]
+            n = runs if cases < 100_000 else 1
+            print(f"measuring {cases:,} cases / {brands:,} brands ...", file=sys.stderr)
+            results.extend(measure_corpus(Path(tmp), cases, brands, build=build, runs=n))
+    args.out.mkdir(parents=True, exist_ok=True)
+    markdown = (
+        f"Measured by `make bench` on {machine()}, as of {AS_OF.isoformat()}:\n\n{table(results)}"
+    )
+    (args.out / "results.md").write_text(markdown + "\n")
+    (args.out / "results.json").write_text(
+        json.dumps(
+            {
+                "machine": machine(),
+                "as_of": AS_OF.isoformat(),
+                "results": [asdict(m) for m in results],
+            },
+            indent=1,
+        )
+        + "\n"
+    )
+    if args.readme:
+        update_readme(args.readme, markdown)
+    print(markdown)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,44 @@
+"""The benchmark harness works end to end on 1,000 cases (no timing is asserted)."""
+
+from __future__ import annotations
+
+import json
+
+from bench.corpus import write_corpus
+from bench.run import main
+
+
+def test_corpus_is_deterministic_and_valid(tmp_path, run):
+    first = write_corpus(tmp_path / "a", 300, 20)
+    second = write_corpus(tmp_path / "b", 300, 20)
+    files = sorted(p.relative_to(first) for p in first.rglob("*.yml"))
+    assert len(files) == 320
+    assert all((first / f).read_bytes() == (second / f).read_bytes() for f in files)
+    lines = (first / "synth-brand-00003" / "synth-case-000003.yml").read_text().count("\n")
+    assert 30 <= lines <= 50
+    result = run("--root", tmp_path / "a", "check", "--as-of", "2026-11-24")
+    assert result.code == 0, result.out
+
+
+def test_quick_benchmark_writes_its_table_and_json(tmp_path):
+    readme = tmp_path / "README.md"
+    readme.write_text("before\n<!-- bench:start -->\nold\n<!-- bench:end -->\nafter\n")
+    assert main(["--quick", "--out", str(tmp_path / "out"), "--readme", str(readme)]) == 0
+    data = json.loads((tmp_path / "out" / "results.json").read_text())
+    names = [r["name"] for r in data["results"]]
+    assert names == [
+        "read floor",
+        "parse floor",
+        "check cold",
+        "check after one change",
+        "mkdocs floor",
+        "build full",
+        "build after one change",
+        "reader side",
+    ]
+    assert all(r["seconds"] > 0 for r in data["results"] if r["name"] != "reader side")
+    assert data["results"][2]["floor"] == "parse floor"
+    text = readme.read_text()
+    assert text.startswith("before\n<!-- bench:start -->\nMeasured by `make bench`")
+    assert text.endswith("<!-- bench:end -->\nafter\n")
+    assert "| 1,000 cases / 200 brands | check cold |" in text
