@@ -7,7 +7,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: bench propose-archive install site serve test chromium screenshots lint format check status constraints clean
+.PHONY: bench lighthouse propose-archive install site serve test chromium screenshots lint format check status constraints clean
 
 # The virtual environment, with pinned versions of everything (constraints.txt).
 $(STAMP): pyproject.toml constraints.txt
@@ -83,3 +83,10 @@ propose-archive: $(STAMP)
 ## bench: the benchmark against the floors (1,000 to 100,000 cases); updates README's table
 bench: $(STAMP)
 	NO_MKDOCS_2_WARNING=1 $(BIN)/python -m bench.run --readme README.md
+
+## lighthouse: Lighthouse (npm, pinned) with Debian's Chromium on the 10,000-case demo site
+LIGHTHOUSE_VERSION := 13.5.0
+lighthouse: $(STAMP) chromium
+	test -x .lighthouse/node_modules/.bin/lighthouse || \
+	  npm install --silent --no-audit --no-fund --prefix .lighthouse lighthouse@$(LIGHTHOUSE_VERSION)
+	NO_MKDOCS_2_WARNING=1 $(BIN)/python -m bench.lighthouse .lighthouse/node_modules/.bin/lighthouse

@@ -71,13 +71,19 @@ class Entry:
 
 @dataclass
 class CheckCache:
-    """The index of valid files, loaded from and saved to `.unkept-cache/check-index.json`."""
+    """The index of valid files, loaded from and saved to `.unkept-cache/check-index.json`.
+
+    The file is a header line (JSON: magic, generator key, write time, checksum) and a body
+    line (JSON: the entries); the checksum covers the body's exact bytes, so verifying it
+    costs one hash, not a second serialisation. Entries stay plain lists until used.
+    """
 
     path: Path
-    entries: dict[str, Entry]
+    entries: dict[str, list]
     written_ns: int
     ignored: str | None = None
     """Why an existing cache file was not used (corrupted, foreign...)."""
+    changed: bool = False
 
     @classmethod
     def load(cls, root: Path) -> CheckCache:
@@ -86,32 +92,33 @@ class CheckCache:
         if not path.exists():
             return empty
         try:
-            raw = json.loads(path.read_bytes())
-            body = raw["entries"]
-            if raw.get("magic") != MAGIC:
+            head, _, body = path.read_bytes().partition(b"\n")
+            header = json.loads(head)
+            if header.get("magic") != MAGIC:
                 empty.ignored = "not an unkept cache"
-            elif raw.get("key") != generator_key():
+            elif header.get("key") != generator_key():
                 empty.ignored = "made by another version of unkept"
-            elif raw.get("checksum") != _checksum(body):
+            elif header.get("checksum") != hashlib.sha256(body).hexdigest():
                 empty.ignored = "corrupted (checksum mismatch)"
             else:
-                entries = {p: Entry(*e) for p, e in body.items()}
-                for e in entries.values():
-                    if not (
-                        isinstance(e.size, int)
-                        and isinstance(e.digest, str)
-                        and isinstance(e.latest, str)
-                    ):
-                        raise TypeError("bad entry")
-                return cls(path, entries, int(raw["written_ns"]))
-        except (ValueError, KeyError, TypeError, OSError) as exc:
+                entries = json.loads(body)
+                if not isinstance(entries, dict):
+                    raise TypeError("entries")
+                return cls(path, entries, int(header["written_ns"]))
+        except (ValueError, KeyError, TypeError, OSError, AttributeError) as exc:
             empty.ignored = f"unreadable ({type(exc).__name__})"
         return empty
 
-    def is_valid(self, relative: str, path: Path, as_of: dt.date) -> bool:
+    def is_valid(self, relative: str, path: str | Path, as_of: dt.date) -> bool:
         """Whether the file is unchanged since it was found valid (re-hashing if in doubt)."""
-        entry = self.entries.get(relative)
-        if entry is None or entry.latest > as_of.isoformat():
+        raw = self.entries.get(relative)
+        if raw is None:
+            return False
+        try:
+            entry = Entry(*raw)
+        except TypeError:
+            return False
+        if not isinstance(entry.latest, str) or entry.latest > as_of.isoformat():
             return False
         try:
             st = os.lstat(path)
@@ -122,19 +129,28 @@ class CheckCache:
         if st.st_size != entry.size:
             return False
         try:
-            same = digest(path.read_bytes()) == entry.digest
+            with open(path, "rb") as handle:
+                same = digest(handle.read()) == entry.digest
         except OSError:
             return False
         if same:  # content unchanged (a fresh clone, a touch): refresh the stat
-            self.entries[relative] = Entry(
-                st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, entry.digest, entry.latest
+            self.record(
+                relative,
+                Entry(
+                    st.st_size,
+                    st.st_mtime_ns,
+                    st.st_ctime_ns,
+                    st.st_ino,
+                    entry.digest,
+                    entry.latest,
+                ),
             )
         return same
 
     def digest_of(self, relative: str) -> str | None:
         """The content digest of a file that `is_valid` just confirmed."""
-        entry = self.entries.get(relative)
-        return entry.digest if entry else None
+        raw = self.entries.get(relative)
+        return raw[4] if raw and len(raw) == 6 else None
 
     @property
     def docs_dir(self) -> Path:
@@ -157,40 +173,41 @@ class CheckCache:
         return raw["data"]
 
     def record(self, relative: str, entry: Entry) -> None:
-        self.entries[relative] = entry
+        row = [entry.size, entry.mtime_ns, entry.ctime_ns, entry.ino, entry.digest, entry.latest]
+        if self.entries.get(relative) != row:
+            self.entries[relative] = row
+            self.changed = True
+
+    def forget(self, relative: str) -> None:
+        if self.entries.pop(relative, None) is not None:
+            self.changed = True
 
     def keep_only(self, relatives: set[str]) -> None:
         """Forget files that no longer exist (deleted or renamed)."""
         for gone in set(self.entries) - relatives:
-            del self.entries[gone]
+            self.forget(gone)
 
     def save(self) -> None:
-        """Write the index atomically."""
-        body = {
-            p: [e.size, e.mtime_ns, e.ctime_ns, e.ino, e.digest, e.latest]
-            for p, e in sorted(self.entries.items())
-        }
-        payload = {
-            "magic": MAGIC,
-            "key": generator_key(),
-            "written_ns": time.time_ns(),
-            "checksum": _checksum(body),
-            "entries": body,
-        }
+        """Write the index atomically, when anything changed."""
+        if not self.changed and self.path.exists() and not self.ignored:
+            return
+        body = json.dumps(self.entries, separators=(",", ":"), sort_keys=True).encode()
+        header = json.dumps(
+            {
+                "magic": MAGIC,
+                "key": generator_key(),
+                "written_ns": time.time_ns(),
+                "checksum": hashlib.sha256(body).hexdigest(),
+            }
+        ).encode()
         self.path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".check-index-")
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump(payload, handle, separators=(",", ":"))
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(header + b"\n" + body)
         os.replace(tmp, self.path)
         for other in (self.path.parent / DOCS).glob("*"):  # data of other generator versions
             if other.is_dir() and other != self.docs_dir:
                 shutil.rmtree(other, ignore_errors=True)
-
-
-def _checksum(body: dict) -> str:
-    return hashlib.sha256(
-        json.dumps(body, sort_keys=True, separators=(",", ":")).encode()
-    ).hexdigest()
 
 
 def store_doc(docs_dir: Path, content_digest: str, data: dict) -> None:

@@ -52,8 +52,14 @@ class CaseFile:
     """The brand folder's name."""
     case_id: str
     """The file name without `.yml`."""
-    path: Path
-    """Absolute path."""
+    file: str
+    """Absolute path (a string: discovery makes a hundred thousand of these)."""
+    relative: str
+    """Path relative to the project root, as shown in messages."""
+
+    @property
+    def path(self) -> Path:
+        return Path(self.file)
 
 
 @dataclass(frozen=True)
@@ -121,7 +127,8 @@ def discover(cases_dir: Path, root: Path) -> Layout:
                 )
                 continue
             brand_dirs[top.name] = path
-            case_files.extend(_discover_brand(path, top.name, root, problems))
+            prefix = f"{display(cases_dir, root)}/{top.name}/"
+            case_files.extend(_discover_brand(path, top.name, root, problems, prefix))
         elif not (top.name in ALLOWED_AT_TOP or top.name.startswith(".")):
             problems.append(
                 _file_problem(
@@ -132,11 +139,20 @@ def discover(cases_dir: Path, root: Path) -> Layout:
 
 
 def _discover_brand(
-    folder: Path, brand: str, root: Path, problems: list[Problem]
+    folder: Path, brand: str, root: Path, problems: list[Problem], prefix: str
 ) -> list[CaseFile]:
     found: list[CaseFile] = []
     has_brand_file = False
     for entry in sorted(os.scandir(folder), key=lambda e: e.name):
+        name = entry.name
+        if (
+            name.endswith(".yml")
+            and name != BRAND_FILE
+            and SLUG.fullmatch(name[:-4])
+            and (entry.is_file(follow_symlinks=False))
+        ):  # the common case first, without building a Path
+            found.append(CaseFile(brand, name[:-4], entry.path, prefix + name))
+            continue
         path = Path(entry.path)
         if entry.name.startswith("."):
             continue
@@ -148,8 +164,6 @@ def _discover_brand(
             problems.append(_file_problem(path, root, "expected no sub-folders in a brand folder"))
         elif entry.name == BRAND_FILE:
             has_brand_file = True
-        elif entry.name.endswith(".yml") and SLUG.fullmatch(entry.name[:-4]):
-            found.append(CaseFile(brand, entry.name[:-4], path))
         else:
             problems.append(
                 _file_problem(
@@ -257,7 +271,7 @@ def load_case(
     read = read_document(case_file.path, root, "case")
     if read.doc is None:
         return Loaded(None, read.problems)
-    name = display(case_file.path, root)
+    name = case_file.relative
     case = case_from_data(
         read.doc.data, case_id=case_file.case_id, brand=case_file.brand, file=name
     )
@@ -329,7 +343,7 @@ def duplicate_ids(case_files: Iterable[CaseFile], root: Path) -> list[Problem]:
     problems = []
     for same in by_id.values():
         if len(same) > 1:
-            names = [display(c.path, root) for c in same]
+            names = [c.relative for c in same]
             for case_file, name in zip(same, names, strict=True):
                 others = ", ".join(n for n in names if n != name)
                 problems.append(
@@ -427,8 +441,8 @@ def load_corpus(
     if cache is not None:
         todo = []
         for case_file in case_files:
-            relative = display(case_file.path, root)
-            if not cache.is_valid(relative, case_file.path, as_of):
+            relative = case_file.relative
+            if not cache.is_valid(relative, case_file.file, as_of):
                 todo.append(case_file)
                 continue
             if keep_cases:  # a build: the validated data, from the cache instead of YAML
@@ -450,19 +464,19 @@ def load_corpus(
         files += 1
         problems.extend(loaded.problems)
         if cache is not None:
-            relative = display(case_file.path, root)
+            relative = case_file.relative
             if loaded.entry is not None:
                 cache.record(relative, loaded.entry)
             else:
-                cache.entries.pop(relative, None)
+                cache.forget(relative)
         if loaded.valid and case_file.brand in brands:
             valid += 1
             if loaded.case is not None:
                 cases.append(loaded.case)
     if cache is not None and not paths:
-        cache.keep_only({display(c.path, root) for c in layout.case_files})
-    checked = {c.path for c in case_files}
-    problems.extend(p for p in duplicate_ids(layout.case_files, root) if root / p.file in checked)
+        cache.keep_only({c.relative for c in layout.case_files})
+    checked = {c.relative for c in case_files}
+    problems.extend(p for p in duplicate_ids(layout.case_files, root) if p.file in checked)
     return Corpus(
         brands,
         tuple(sorted(cases, key=lambda c: c.id)),

@@ -14,6 +14,20 @@ from tests.conftest import AS_OF, VALID_CASE
 INDEX = f"{CACHE_DIR}/{CHECK_INDEX}"
 
 
+def entries_of(project) -> dict:
+    """The entries in the cache file (its second line)."""
+    return json.loads((project.root / INDEX).read_bytes().partition(b"\n")[2])
+
+
+def rewrite(project, header=None, body=None) -> None:
+    """Replace parts of the cache file, as a corruption or a foreign tool would."""
+    path = project.root / INDEX
+    head, _, rest = path.read_bytes().partition(b"\n")
+    path.write_bytes(
+        (header if header is not None else head) + b"\n" + (body if body is not None else rest)
+    )
+
+
 @pytest.fixture
 def warm(project, run, monkeypatch):
     """A project with two valid cases, checked once so the cache holds both."""
@@ -21,10 +35,7 @@ def warm(project, run, monkeypatch):
     project.case(VALID_CASE, name="acme/acme-one.yml")
     project.case(VALID_CASE, name="acme/acme-two.yml")
     assert run("--root", project.root, "check", "--as-of", AS_OF).code == 0
-    assert set(json.loads((project.root / INDEX).read_text())["entries"]) == {
-        "cases/acme/acme-one.yml",
-        "cases/acme/acme-two.yml",
-    }
+    assert set(entries_of(project)) == {"cases/acme/acme-one.yml", "cases/acme/acme-two.yml"}
     return project
 
 
@@ -66,9 +77,7 @@ def test_renamed_and_deleted_files_are_never_served(warm, run):
     (warm.cases / "acme" / "acme-two.yml").unlink()
     result = check(run, warm)
     assert result.out == "Checked 2 files (1 brand, 1 valid case): no problems.\n"
-    assert set(json.loads((warm.root / INDEX).read_text())["entries"]) == {
-        "cases/acme/acme-renamed.yml"
-    }
+    assert set(entries_of(warm)) == {"cases/acme/acme-renamed.yml"}
 
 
 def test_duplicate_ids_are_found_even_when_both_files_are_cached(warm, run):
@@ -85,28 +94,35 @@ def test_an_earlier_as_of_rechecks_dates(warm, run):
     assert "expected a date on or before the as-of date 2026-10-15, got 2026-11-01" in result.out
 
 
+def _header(project, **change) -> bytes:
+    head = json.loads((project.root / INDEX).read_bytes().partition(b"\n")[0])
+    head.update(change)
+    return json.dumps(head).encode()
+
+
 @pytest.mark.parametrize(
     ("tamper", "why"),
     [
         (
-            lambda d: d.update(
-                entries={
-                    **d["entries"],
-                    "cases/acme/acme-x.yml": d["entries"]["cases/acme/acme-one.yml"],
-                }
+            lambda p: rewrite(
+                p,
+                body=json.dumps(
+                    {**entries_of(p), "cases/acme/acme-x.yml": [1, 1, 1, 1, "0", "2026-01-01"]}
+                ).encode(),
             ),
             "corrupted (checksum mismatch)",
         ),
-        (lambda d: d.update(key="0" * 64), "made by another version of unkept"),
-        (lambda d: d.update(magic="something-else"), "not an unkept cache"),
-        (lambda d: d.clear(), "unreadable (KeyError)"),
+        (
+            lambda p: rewrite(p, header=_header(p, key="0" * 64)),
+            "made by another version of unkept",
+        ),
+        (lambda p: rewrite(p, header=_header(p, magic="something-else")), "not an unkept cache"),
+        (lambda p: rewrite(p, header=b"{}"), "not an unkept cache"),
+        (lambda p: rewrite(p, header=b"[1, 2]"), "unreadable (AttributeError)"),
     ],
 )
 def test_corrupted_or_foreign_cache_is_ignored(warm, run, tamper, why):
-    path = warm.root / INDEX
-    data = json.loads(path.read_text())
-    tamper(data)
-    path.write_text(json.dumps(data))
+    tamper(warm)
     warm.case(VALID_CASE.replace("country: FR", "country: XX"), name="acme/acme-one.yml")
     result = check(run, warm)
     assert result.code == 1

@@ -482,3 +482,36 @@ def test_page_body_in_front_matter_comes_back_exactly(text):
 
     source = front_matter(Page("cases/x.md", "case.md.j2", "x", {}, search=False), html=text)
     assert meta.get_data(source)[1]["unkept_html"] == text
+
+
+def test_ranking_page_shows_the_top_brands_and_points_to_the_csv(tmp_path, monkeypatch):
+    import datetime as dt
+
+    from generator import build
+    from generator.corpus import load_corpus
+    from generator.pages import compute
+    from generator.render import load_strings
+
+    corpus = load_corpus(REPO, as_of=dt.date.fromisoformat(AS_OF))
+    data = compute(
+        corpus.brands,
+        corpus.cases,
+        as_of=dt.date.fromisoformat(AS_OF),
+        commit="test",
+        stale_days=90,
+    )
+    templates = REPO / "site_templates"
+    monkeypatch.setattr(build, "RANKING_ROWS", 2)
+    build.render_docs(
+        tmp_path,
+        data,
+        load_strings(templates, "en"),
+        templates=templates,
+        lang="en",
+        site_url="https://unkept.example/",
+        archived={},
+    )
+    page = (tmp_path / "ranking" / "index.md").read_text()
+    assert page.count('<td data-col="rank"') == 2
+    assert "The 2 brands with the most unresolved promises are shown here, of 4" in page
+    assert (tmp_path / "data" / "brands.csv").read_text().count("\r\n") == 5  # all 4 + header
