@@ -514,4 +514,4 @@ def test_ranking_page_shows_the_top_brands_and_points_to_the_csv(tmp_path, monke
     page = (tmp_path / "ranking" / "index.md").read_text()
     assert page.count('<td data-col="rank"') == 2
     assert "The 2 brands with the most unresolved promises are shown here, of 4" in page
-    assert (tmp_path / "data" / "brands.csv").read_text().count("\r\n") == 5  # all 4 + header
+    assert (tmp_path / "data" / "brands.csv").read_bytes().count(b"\r\n") == 5  # all 4 + header
