@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from .engine import DECIDED, PromiseStatus, Status
-from .model import Brand, Case
+from .model import Brand, Case, Money
 
 MIN_DECIDED_FOR_RATE = 5
 """The kept-on-time rate is shown only from this many decided promises up."""
@@ -52,17 +52,6 @@ def median_text(values: Sequence[int]) -> str:
         return ""
     m = statistics.median(values)
     return str(int(m)) if float(m).is_integer() else f"{m:.1f}"
-
-
-@dataclass(frozen=True)
-class Money:
-    """A sum in one currency."""
-
-    currency: str
-    amount: Decimal
-
-    def __str__(self) -> str:
-        return f"{self.amount} {self.currency}"
 
 
 @dataclass(frozen=True)
@@ -140,7 +129,7 @@ def _figures(
         ),
         oldest_overdue_days=max((s.days for s in overdue if s.days is not None), default=None),
         total_days_overdue=sum(s.days or 0 for s in overdue),
-        refunds_overdue=tuple(Money(c, refunds[c]) for c in sorted(refunds)),
+        refunds_overdue=tuple(Money(refunds[c], c) for c in sorted(refunds)),
     )
 
 
