@@ -258,11 +258,12 @@ def render_docs(
             title=t["feed_title"],
             self_path="feeds/atom.xml",
             alternate_path="",
-            entries=feeds.feed_entries(data, t),
+            entries=feeds.feed_entries(data, t, data.cases),
         ),
     )
+    rows = data.rows  # a property that builds the mapping: once, not once per brand
     for slug, brand in data.brands.items():
-        row = data.rows[slug]
+        row = rows[slug]
         _write(
             docs / "feeds" / f"{slug}.xml",
             atom.render(
@@ -273,7 +274,7 @@ def render_docs(
                 title=t["feed_brand_title"].format(brand=brand.name),
                 self_path=f"feeds/{slug}.xml",
                 alternate_path=f"brands/{slug}/",
-                entries=feeds.feed_entries(data, t, brand=slug),
+                entries=feeds.feed_entries(data, t, cases_by_brand[slug]),
             ),
         )
         _write(

@@ -11,6 +11,7 @@ detected and ignored, never trusted.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import json
 import os
@@ -152,7 +153,7 @@ class CheckCache:
         raw = self.entries.get(relative)
         return raw[4] if raw and len(raw) == 6 else None
 
-    @property
+    @functools.cached_property
     def docs_dir(self) -> Path:
         """Where validated data is kept, one folder per generator key."""
         return self.path.parent / DOCS / generator_key()[:24]

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import icalendar
@@ -35,11 +35,11 @@ class FeedEntry:
     brand: str
 
 
-def feed_entries(data: SiteData, t: dict, brand: str | None = None) -> list[FeedEntry]:
-    """The newest entries, site-wide or for one brand, newest first."""
+def feed_entries(data: SiteData, t: dict, cases: Iterable[Case]) -> list[FeedEntry]:
+    """The newest entries about `cases` (all of them, or one brand's), newest first."""
     entries = []
-    for case in data.cases:
-        if case.status == "withdrawn" or (brand and case.brand != brand):
+    for case in cases:
+        if case.status == "withdrawn":
             continue
         name = data.brands[case.brand].name
         entries.append(
