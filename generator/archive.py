@@ -10,14 +10,13 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 import re
-import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote
 
+from .atomic import write_atomic
 from .model import Case
 from .webclient import BudgetExhausted, ServiceError, WebClient
 
@@ -81,7 +80,6 @@ def load_records(path: Path) -> dict[str, Record]:
 
 def save_records(path: Path, records: dict[str, Record]) -> None:
     """Write `records` atomically, sorted, so diffs stay readable."""
-    path.parent.mkdir(parents=True, exist_ok=True)
     payload = {
         "format": 1,
         "urls": {
@@ -94,11 +92,7 @@ def save_records(path: Path, records: dict[str, Record]) -> None:
             for url, r in sorted(records.items())
         },
     }
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".evidence-", suffix=".json")
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        json.dump(payload, handle, indent=1, ensure_ascii=False)
-        handle.write("\n")
-    os.replace(tmp, path)
+    write_atomic(path, (json.dumps(payload, indent=1, ensure_ascii=False) + "\n").encode())
 
 
 def links(cases: Iterable[Case]) -> list[str]:

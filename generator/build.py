@@ -12,7 +12,6 @@ import concurrent.futures
 import contextlib
 import datetime as dt
 import json
-import logging
 import multiprocessing
 import os
 import re
@@ -41,7 +40,6 @@ from .problems import Problem
 from .render import TEMPLATES_DIR, environment, load_strings, render_page
 from .settings import Settings
 
-log = logging.getLogger("unkept")
 _YAML_UNSAFE = re.compile("[\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff]")
 
 
@@ -139,8 +137,8 @@ class RenderJob:
     """Everything needed to render the pages; forked workers inherit it, nothing is pickled."""
 
     env: jinja2.Environment
+    """Its globals hold the build-wide values (strings, as-of, brands...) every page sees."""
     pages: list[Page]
-    common: dict[str, Any]
     docs: Path
     lang: str
 
@@ -154,7 +152,7 @@ def _render_range(start: int, stop: int) -> int:
     job = _JOB
     assert job is not None
     for page in job.pages[start:stop]:
-        context = {**job.common, **page.context, "base": page.base}
+        context = {**page.context, "base": page.base}  # these shadow the globals
         if page.template == "case.md.j2":
             context["promises"] = list(
                 zip(page.context["case"].promises, page.context["statuses"], strict=True)
@@ -235,9 +233,9 @@ def render_docs(
         "ranking_rows": RANKING_ROWS,
         "asof_line": f"{t['as_of']} {data.as_of.isoformat()} · {t['commit']} {data.commit}",
     }
-    env.globals.update(common)  # macros, imported without context (cached), read these
+    env.globals.update(common)  # pages and macros (imported without context) read these
     pages = site_pages(data, t)
-    render_pages(RenderJob(env, pages, common, docs, lang))
+    render_pages(RenderJob(env, pages, docs, lang))
     _write(docs / "data" / "brands.csv", export.brands_csv(data.ranking))
     _write(docs / "data" / "promises.csv", export.promises_csv(data))
     _write(docs / "data" / "cases.json", export.cases_json(data))

@@ -16,13 +16,13 @@ import hashlib
 import json
 import os
 import shutil
-import tempfile
 import time
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
 from . import FORMAT_VERSION, __version__
+from .atomic import write_atomic
 
 CACHE_DIR = ".unkept-cache"
 CHECK_INDEX = "check-index.json"
@@ -201,11 +201,7 @@ class CheckCache:
                 "checksum": hashlib.sha256(body).hexdigest(),
             }
         ).encode()
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".check-index-")
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(header + b"\n" + body)
-        os.replace(tmp, self.path)
+        write_atomic(self.path, header + b"\n" + body)
         for other in (self.path.parent / DOCS).glob("*"):  # data of other generator versions
             if other.is_dir() and other != self.docs_dir:
                 shutil.rmtree(other, ignore_errors=True)
@@ -216,13 +212,5 @@ def store_doc(docs_dir: Path, content_digest: str, data: dict) -> None:
     path = docs_dir / f"{content_digest}.json"
     if path.exists():
         return
-    docs_dir.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=docs_dir, prefix=".doc-")
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        json.dump(
-            {"key": generator_key(), "digest": content_digest, "data": data},
-            handle,
-            ensure_ascii=False,
-            separators=(",", ":"),
-        )
-    os.replace(tmp, path)
+    record = {"key": generator_key(), "digest": content_digest, "data": data}
+    write_atomic(path, json.dumps(record, ensure_ascii=False, separators=(",", ":")).encode())

@@ -335,7 +335,7 @@ def load_cases(
         return [item for chunk in results for item in chunk]
 
 
-def duplicate_ids(case_files: Iterable[CaseFile], root: Path) -> list[Problem]:
+def duplicate_ids(case_files: Iterable[CaseFile]) -> list[Problem]:
     """A case id names one case across all brands, so its page URL is unambiguous."""
     by_id: dict[str, list[CaseFile]] = defaultdict(list)
     for case_file in case_files:
@@ -343,15 +343,16 @@ def duplicate_ids(case_files: Iterable[CaseFile], root: Path) -> list[Problem]:
     problems = []
     for same in by_id.values():
         if len(same) > 1:
-            names = [c.relative for c in same]
-            for case_file, name in zip(same, names, strict=True):
-                others = ", ".join(n for n in names if n != name)
+            for case_file in same:
+                others = ", ".join(c.relative for c in same if c is not case_file)
                 problems.append(
-                    _file_problem(
-                        case_file.path,
-                        root,
-                        f"case id {case_file.case_id!r}"
-                        f" is already used by {others}; expected a unique id",
+                    Problem(
+                        case_file.relative,
+                        1,
+                        1,
+                        "",
+                        f"case id {case_file.case_id!r} is already used by "
+                        f"{others}; expected a unique id",
                     )
                 )
     return problems
@@ -476,7 +477,7 @@ def load_corpus(
     if cache is not None and not paths:
         cache.keep_only({c.relative for c in layout.case_files})
     checked = {c.relative for c in case_files}
-    problems.extend(p for p in duplicate_ids(layout.case_files, root) if p.file in checked)
+    problems.extend(p for p in duplicate_ids(layout.case_files) if p.file in checked)
     return Corpus(
         brands,
         tuple(sorted(cases, key=lambda c: c.id)),
