@@ -54,28 +54,58 @@ def load_records(path: Path) -> dict[str, Record]:
     """The records of `path`, checked (the file is committed, so it is untrusted input)."""
     if not path.exists():
         return {}
+    text = path.read_text("utf-8", errors="replace")
+
+    def fail(url: str | None, field: str, message: str) -> ArchiveFileError:
+        line = 1
+        if url is not None:  # the line of the link's key (JSON keeps no positions)
+            key = json.dumps(url, ensure_ascii=False) + ":"
+            line = next((n for n, t in enumerate(text.splitlines(), 1) if key in t), 1)
+        where = f"urls[{json.dumps(url, ensure_ascii=False)}]" if url is not None else "urls"
+        return ArchiveFileError(f"{ARCHIVE_FILE}:{line}:1: {where}{field}: {message}")
+
     try:
-        raw = json.loads(path.read_text("utf-8"))
-        urls = raw["urls"]
-        records = {}
-        for url, r in urls.items():
-            if not (isinstance(url, str) and url.startswith("https://")):
-                raise ValueError(f"link {url!r} is not https")
-            snapshot = r.get("snapshot")
-            if snapshot is not None and not _SNAPSHOT_URL.fullmatch(snapshot):
-                raise ValueError(f"snapshot {snapshot!r} is not a Wayback Machine https link")
-            status = r.get("original_status")
-            if status is not None and not (isinstance(status, int) and 100 <= status <= 599):
-                raise ValueError(f"original_status {status!r} is not an HTTP status")
-            for key in ("archived_on", "checked_on"):
-                if r.get(key) is not None:
-                    dt.date.fromisoformat(r[key])
-            records[url] = Record(snapshot, r.get("archived_on"), status, r["checked_on"])
-        return records
-    except (ValueError, KeyError, TypeError, AttributeError) as exc:
+        raw = json.loads(text)
+    except ValueError as exc:
+        line, column = getattr(exc, "lineno", 1), getattr(exc, "colno", 1)
         raise ArchiveFileError(
-            f"{ARCHIVE_FILE}: expected the file unkept archive writes: {exc}"
+            f"{ARCHIVE_FILE}:{line}:{column}: expected the JSON that unkept archive writes"
         ) from exc
+    urls = raw.get("urls") if isinstance(raw, dict) else None
+    if not isinstance(urls, dict):
+        raise fail(None, "", "expected a mapping of links to records, as unkept archive writes")
+    records = {}
+    for url, r in urls.items():
+        if not url.startswith("https://"):
+            raise fail(url, "", "expected an https:// link")
+        if not isinstance(r, dict):
+            raise fail(
+                url,
+                "",
+                "expected a record with snapshot, archived_on, original_status and checked_on",
+            )
+        snapshot = r.get("snapshot")
+        if snapshot is not None and not (
+            isinstance(snapshot, str) and _SNAPSHOT_URL.fullmatch(snapshot)
+        ):
+            raise fail(
+                url, ".snapshot", f"expected a Wayback Machine https:// link, got {snapshot!r}"
+            )
+        status = r.get("original_status")
+        if status is not None and not (isinstance(status, int) and 100 <= status <= 599):
+            raise fail(url, ".original_status", f"expected an HTTP status, got {status!r}")
+        for key in ("archived_on", "checked_on"):
+            value = r.get(key)
+            if value is None and key == "archived_on":
+                continue
+            try:
+                dt.date.fromisoformat(value)
+            except (TypeError, ValueError):
+                raise fail(
+                    url, f".{key}", f"expected a date like 2026-01-31, got {value!r}"
+                ) from None
+        records[url] = Record(snapshot, r.get("archived_on"), status, r["checked_on"])
+    return records
 
 
 def save_records(path: Path, records: dict[str, Record]) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import tomllib
 import zoneinfo
 from dataclasses import dataclass, fields
@@ -49,46 +50,60 @@ class Settings:
         return dt.datetime.now(zoneinfo.ZoneInfo(self.timezone)).date()
 
 
+def _line_of(text: str, key: str) -> int:
+    """The line of `key = ...` in the [unkept] table (TOML keeps no positions); else 1."""
+    in_table = False
+    for number, line in enumerate(text.splitlines(), 1):
+        stripped = line.strip()
+        if stripped.startswith("["):
+            in_table = stripped == "[unkept]"
+        elif in_table and re.match(rf"{re.escape(key)}\s*=", stripped):
+            return number
+    return 1
+
+
 def load_settings(root: Path) -> Settings:
     """Read `unkept.toml` at `root` (every setting is optional)."""
     path = root / SETTINGS_FILE
     if not path.is_file():
         return Settings()
+    text = ""
     try:
-        table = tomllib.loads(path.read_text("utf-8")).get("unkept", {})
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise SettingsError(f"{SETTINGS_FILE}: expected valid TOML: {exc}") from exc
+        text = path.read_text("utf-8")
+        table = tomllib.loads(text).get("unkept", {})
+    except UnicodeDecodeError as exc:
+        raise SettingsError(f"{SETTINGS_FILE}:1:1: expected UTF-8 text: {exc.reason}") from exc
+    except tomllib.TOMLDecodeError as exc:
+        where = re.search(r"\(at line (\d+), column (\d+)\)", str(exc))
+        line, column = where.groups() if where else ("1", "1")
+        reason = str(exc).split(" (at line")[0]
+        raise SettingsError(
+            f"{SETTINGS_FILE}:{line}:{column}: expected valid TOML: {reason}"
+        ) from exc
+
+    def fail(key: str, message: str) -> SettingsError:
+        return SettingsError(f"{SETTINGS_FILE}:{_line_of(text, key)}:1: [unkept].{key}: {message}")
+
     known = {f.name: f for f in fields(Settings)}
     for key, value in table.items():
         if key not in known:
-            raise SettingsError(
-                f"{SETTINGS_FILE}: [unkept].{key}: unknown setting; expected one "
-                f"of {', '.join(sorted(known))}"
-            )
+            raise fail(key, f"unknown setting; expected one of {', '.join(sorted(known))}")
         kind = type(getattr(Settings(), key))
         if kind is tuple:
             if not (isinstance(value, list) and all(isinstance(v, str) for v in value)):
-                raise SettingsError(
-                    f"{SETTINGS_FILE}: [unkept].{key}: expected a list of names, got {value!r}"
-                )
+                raise fail(key, f"expected a list of names, got {value!r}")
         elif kind is float and type(value) in (int, float) and value >= 0:
             table[key] = float(value)
         elif type(value) is not kind:
-            raise SettingsError(
-                f"{SETTINGS_FILE}: [unkept].{key}: expected {kind.__name__}, got {value!r}"
-            )
+            raise fail(key, f"expected {kind.__name__}, got {value!r}")
     table = {k: tuple(v) if isinstance(v, list) else v for k, v in table.items()}
     settings = Settings(**table)
     try:
         zoneinfo.ZoneInfo(settings.timezone)
     except (zoneinfo.ZoneInfoNotFoundError, ValueError) as exc:
-        raise SettingsError(
-            f"{SETTINGS_FILE}: [unkept].timezone: expected an IANA time zone "
-            f"like Europe/Paris, got {settings.timezone!r}"
+        raise fail(
+            "timezone", f"expected an IANA time zone like Europe/Paris, got {settings.timezone!r}"
         ) from exc
     if settings.stale_days < 1:
-        raise SettingsError(
-            f"{SETTINGS_FILE}: [unkept].stale_days: expected a positive number "
-            f"of days, got {settings.stale_days}"
-        )
+        raise fail("stale_days", f"expected a positive number of days, got {settings.stale_days}")
     return settings

@@ -218,22 +218,51 @@ def test_budget_stops_the_run_and_keeps_what_was_done(setup, httpserver):
     assert list(load_records(path)) == [B, C]
 
 
+OK = '"checked_on": "2026-11-24"'
+
+
 @pytest.mark.parametrize(
-    "content",
+    ("content", "message"),
     [
-        "not json",
-        '{"format": 1, "urls": {"http://x.example": {"checked_on": "2026-11-24"}}}',
-        '{"format": 1, "urls": {"https://x.example": {"snapshot": "javascript:alert(1)", '
-        '"checked_on": "2026-11-24"}}}',
-        '{"format": 1, "urls": {"https://x.example": {"original_status": "200", '
-        '"checked_on": "2026-11-24"}}}',
+        ("not json", "archive/evidence.json:1:1: expected the JSON that unkept archive writes"),
+        (
+            '{"format": 1}',
+            "archive/evidence.json:1:1: urls: expected a mapping of links to "
+            "records, as unkept archive writes",
+        ),
+        (
+            '{"format": 1, "urls": {\n "http://x.example": {' + OK + "}}}",
+            'archive/evidence.json:2:1: urls["http://x.example"]: expected an https:// link',
+        ),
+        (
+            '{"format": 1, "urls": {\n "https://a.example": {' + OK + '},\n "https://x.example": '
+            '{"snapshot": "javascript:alert(1)", ' + OK + "}}}",
+            'archive/evidence.json:3:1: urls["https://x.example"].snapshot: expected a Wayback '
+            "Machine https:// link, got 'javascript:alert(1)'",
+        ),
+        (
+            '{"format": 1, "urls": {"https://x.example": {"original_status": "200", ' + OK + "}}}",
+            'archive/evidence.json:1:1: urls["https://x.example"].original_status: expected an '
+            "HTTP status, got '200'",
+        ),
+        (
+            '{"format": 1, "urls": {"https://x.example": {"checked_on": "soon"}}}',
+            'archive/evidence.json:1:1: urls["https://x.example"].checked_on: expected a date '
+            "like 2026-01-31, got 'soon'",
+        ),
+        (
+            '{"format": 1, "urls": {"https://x.example": 7}}',
+            'archive/evidence.json:1:1: urls["https://x.example"]: expected a record with '
+            "snapshot, archived_on, original_status and checked_on",
+        ),
     ],
 )
-def test_tampered_archive_file_is_refused(tmp_path, content):
+def test_tampered_archive_file_is_refused(tmp_path, content, message):
     path = tmp_path / "evidence.json"
     path.write_text(content)
-    with pytest.raises(ArchiveFileError, match=r"archive/evidence\.json: expected the file"):
+    with pytest.raises(ArchiveFileError) as caught:
         load_records(path)
+    assert str(caught.value) == message
 
 
 def test_cli_refuses_a_corrupted_archive_file(project, run):
@@ -241,7 +270,9 @@ def test_cli_refuses_a_corrupted_archive_file(project, run):
     project.write("archive/evidence.json", "{broken")
     result = run("--root", project.root, "archive", "--as-of", AS_OF)
     assert result.code == 2
-    assert result.err.startswith("unkept: error: archive/evidence.json: expected the file")
+    assert result.err.strip() == (
+        "unkept: error: archive/evidence.json:1:2: expected the JSON that unkept archive writes"
+    )
 
 
 def test_case_page_links_the_archived_copy_and_flags_gone_originals(tmp_path):

@@ -429,11 +429,37 @@ def test_json_format_lists_problems(project, run):
     ]
 
 
-def test_invalid_settings_file_is_a_usage_error(project, run):
-    project.write("unkept.toml", "[unkept]\ntimezone = 'Mars/Olympus'\n")
+@pytest.mark.parametrize(
+    ("toml", "message"),
+    [
+        (
+            "[unkept]\ntimezone = 'Mars/Olympus'\n",
+            "unkept.toml:2:1: [unkept].timezone: expected an IANA time zone like Europe/Paris, got "
+            "'Mars/Olympus'",
+        ),
+        (
+            "# settings\n[other]\nstale_days = 1\n[unkept]\nstale_days = '90'\n",
+            "unkept.toml:5:1: [unkept].stale_days: expected int, got '90'",
+        ),
+        (
+            "[unkept]\nstale_days = 0\n",
+            "unkept.toml:2:1: [unkept].stale_days: expected a positive number of days, got 0",
+        ),
+        (
+            "[unkept]\ncases_dir = 'cases'\nmaintainer = ['x']\n",
+            "unkept.toml:3:1: [unkept].maintainer: unknown setting; expected one of cases_dir, "
+            "github_api, http_backoff, http_timeout, maintainers, repository, stale_days, "
+            "timezone, wayback_availability, wayback_save, wayback_web",
+        ),
+        (
+            "[unkept]\nmaintainers = 'x'\n",
+            "unkept.toml:2:1: [unkept].maintainers: expected a list of names, got 'x'",
+        ),
+        ("[unkept]\ntimezone = \n", "unkept.toml:2:12: expected valid TOML: Invalid value"),
+    ],
+)
+def test_invalid_settings_file_is_a_usage_error(project, run, toml, message):
+    project.write("unkept.toml", toml)
     result = run("--root", project.root, "check")
     assert result.code == 2
-    assert result.err.strip() == (
-        "unkept: error: unkept.toml: [unkept].timezone: expected an IANA time zone like "
-        "Europe/Paris, got 'Mars/Olympus'"
-    )
+    assert result.err.strip() == f"unkept: error: {message}"
