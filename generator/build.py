@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+from markupsafe import Markup, escape
 from mkdocs.commands.build import build as mkdocs_build
 from mkdocs.config import load_config
 from mkdocs.exceptions import MkDocsException
@@ -38,6 +39,16 @@ from .figures import MIN_DECIDED_FOR_RATE
 from .pages import CATEGORIES, RANKING_ROWS, Page, SiteData, compute, site_pages
 from .problems import Problem
 from .render import TEMPLATES_DIR, environment, load_strings, render_page
+from .render_index import (
+    AS_OF_STAMP,
+    COMMIT_STAMP,
+    STAMPS,
+    Rendered,
+    RenderIndex,
+    build_key,
+    page_key,
+    stamped,
+)
 from .settings import Settings
 
 _YAML_UNSAFE = re.compile("[\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff]")
@@ -61,6 +72,8 @@ class BuildResult:
     brands: int
     cases: int
     pages: int
+    rendered: int
+    """Pages rendered by this build; the others were unchanged since the previous one."""
     seconds_generator: float
     """Time spent before MkDocs: loading, checking, computing, rendering."""
     seconds_mkdocs: float
@@ -141,17 +154,26 @@ class RenderJob:
     pages: list[Page]
     docs: Path
     lang: str
+    keys: list[str | None]
+    """Each page's render key (None: rendered every build, with the real as-of and commit)."""
+    index: RenderIndex
+    """Page files of the previous build, reused when their key is unchanged."""
+    stamps: dict[str, str]
+    """The real as-of and commit, put in place of the stamps in pages that are not cached."""
 
 
 _JOB: RenderJob | None = None
 """The job of the current build, set before forking the render workers."""
 
 
-def _render_range(start: int, stop: int) -> int:
-    """Render and write pages[start:stop] of the current job."""
+def _render_range(start: int, stop: int) -> list[tuple[str, Rendered]]:
+    """Render and write pages[start:stop] of the current job, but those still fresh."""
     job = _JOB
     assert job is not None
-    for page in job.pages[start:stop]:
+    written: list[tuple[str, Rendered]] = []
+    for page, key in zip(job.pages[start:stop], job.keys[start:stop], strict=True):
+        if key is not None and job.index.fresh(page.source, key, job.docs):
+            continue
         context = {**page.context, "base": page.base}  # these shadow the globals
         if page.template == "case.md.j2":
             context["promises"] = list(
@@ -169,17 +191,26 @@ def _render_range(start: int, stop: int) -> int:
                 f"{TEMPLATES_DIR}/pages/{page.template}, rendering {page.source}: "
                 f"{_template_error(exc)}"
             ) from exc
+        if key is None:  # not cached: print the real values now
+            body = stamped(body, **job.stamps)
+            indexed = stamped(indexed, **job.stamps) if indexed is not None else None
+        path = job.docs / page.source
         if indexed is not None:  # shown from front matter; only the light text is indexed
-            _write(job.docs / page.source, front_matter(page, html=body) + indexed)
+            _write(path, front_matter(page, html=body) + indexed)
         elif page.search:
-            _write(job.docs / page.source, front_matter(page) + body)
+            _write(path, front_matter(page) + body)
         else:
-            _write(job.docs / page.source, front_matter(page, html=body))
-    return stop - start
+            _write(path, front_matter(page, html=body))
+        if key is not None:
+            written.append((page.source, Rendered.of(key, path)))
+    return written
 
 
-def render_pages(job: RenderJob) -> None:
-    """Render every page, on every core when there are many (forked workers, in order)."""
+def render_pages(job: RenderJob) -> list[tuple[str, Rendered]]:
+    """Render the pages that changed, on every core when there are many (forked workers).
+
+    Returns the cacheable page files written, with their keys, for the render index.
+    """
     global _JOB
     _JOB = job
     try:
@@ -190,15 +221,19 @@ def render_pages(job: RenderJob) -> None:
             or count < PARALLEL_FROM
             or "fork" not in (multiprocessing.get_all_start_methods())
         ):
-            _render_range(0, count)
-            return
+            return _render_range(0, count)
         starts = list(range(0, count, CHUNK))
         stops = [min(count, s + CHUNK) for s in starts]
         context = multiprocessing.get_context("fork")
         with concurrent.futures.ProcessPoolExecutor(workers, mp_context=context) as pool:
-            list(pool.map(_render_range, starts, stops))
+            return [w for chunk in pool.map(_render_range, starts, stops) for w in chunk]
     finally:
         _JOB = None
+
+
+def cacheable(page: Page) -> bool:
+    """Pages whose body travels in front matter, where the theme replaces the stamps."""
+    return page.search_template is not None or not page.search
 
 
 def render_docs(
@@ -210,18 +245,21 @@ def render_docs(
     lang: str,
     site_url: str,
     archived: dict[str, Record],
-) -> int:
-    """Write every page, data file, feed, calendar, badge and asset under `docs`."""
+    index: RenderIndex,
+) -> tuple[int, int]:
+    """Write every page, data file, feed, calendar, badge and asset under `docs`.
+
+    Page files still fresh in `index` are kept as they are; files of no page any more are
+    removed. Returns the number of pages and how many were rendered.
+    """
     env = environment(templates)
     common = {
         "t": t,
         "archived": archived,
-        "as_of": data.as_of.isoformat(),
-        "commit": data.commit,
+        **{name: Markup(stamp) for name, stamp in STAMPS.items()},  # printed, not escaped
         "site_url": site_url,
         "brands": data.brands,
         "brand_count": len(data.brands),
-        "statuses": data.statuses,
         "stale_days": data.stale_days,
         "categories": CATEGORIES,
         "columns": [c for c in export.BRAND_COLUMNS if c.label],
@@ -231,23 +269,45 @@ def render_docs(
         "default_delays": {k: str(default_deadline(k).delay) for k in t["kind"]},
         "min_decided": MIN_DECIDED_FOR_RATE,
         "ranking_rows": RANKING_ROWS,
-        "asof_line": f"{t['as_of']} {data.as_of.isoformat()} · {t['commit']} {data.commit}",
+        "asof_line": Markup(f"{escape(t['as_of'])} {AS_OF_STAMP} · {escape(t['commit'])} ")
+        + Markup(COMMIT_STAMP),
     }
     env.globals.update(common)  # pages and macros (imported without context) read these
     pages = site_pages(data, t)
-    render_pages(RenderJob(env, pages, docs, lang))
-    _write(docs / "data" / "brands.csv", export.brands_csv(data.ranking))
-    _write(docs / "data" / "promises.csv", export.promises_csv(data))
-    _write(docs / "data" / "cases.json", export.cases_json(data))
-    _write(docs / "data" / "datapackage.json", export.datapackage(data))
+    build = build_key(
+        templates, {k: v for k, v in common.items() if k not in ("columns", "asof_line", *STAMPS)}
+    )
+    keys = [
+        page_key(
+            build,
+            (page.source, page.template, page.search_template, page.title, page.search),
+            page.context,
+        )
+        if cacheable(page)
+        else None
+        for page in pages
+    ]
+    stamps = {"as_of": data.as_of.isoformat(), "commit": data.commit}
+    index.discard()
+    written = render_pages(RenderJob(env, pages, docs, lang, keys, index, stamps))
+    produced = {page.source for page in pages}
+
+    def put(relative: str, content: str | bytes) -> None:
+        produced.add(relative)
+        _write(docs / relative, content)
+
+    put("data/brands.csv", export.brands_csv(data.ranking))
+    put("data/promises.csv", export.promises_csv(data))
+    put("data/cases.json", export.cases_json(data))
+    put("data/datapackage.json", export.datapackage(data))
     atom = env.get_template("files/atom.xml.j2")
     badge = env.get_template("files/badge.svg.j2")
     cases_by_brand: dict[str, list] = defaultdict(list)
     for case in data.cases:
         if case.status != "withdrawn":
             cases_by_brand[case.brand].append(case)
-    _write(
-        docs / "feeds" / "atom.xml",
+    put(
+        "feeds/atom.xml",
         atom.render(
             t=t,
             as_of=data.as_of.isoformat(),
@@ -262,8 +322,8 @@ def render_docs(
     rows = data.rows  # a property that builds the mapping: once, not once per brand
     for slug, brand in data.brands.items():
         row = rows[slug]
-        _write(
-            docs / "feeds" / f"{slug}.xml",
+        put(
+            f"feeds/{slug}.xml",
             atom.render(
                 t=t,
                 as_of=data.as_of.isoformat(),
@@ -275,16 +335,16 @@ def render_docs(
                 entries=feeds.feed_entries(data, t, cases_by_brand[slug]),
             ),
         )
-        _write(
-            docs / "calendars" / f"{slug}.ics",
+        put(
+            f"calendars/{slug}.ics",
             feeds.calendar(data, cases_by_brand[slug], brand_name=brand.name, site_url=site_url),
         )
         message = t["badge_overdue"].format(n=row.overdue)
         colour = {"brightgreen": "#2e7d32", "orange": "#b35900", "red": "#b3261e"}[
             feeds.badge_colour(row.overdue)
         ]
-        _write(
-            docs / "badges" / f"{slug}.svg",
+        put(
+            f"badges/{slug}.svg",
             badge.render(
                 label=t["badge_label"],
                 message=message,
@@ -293,9 +353,34 @@ def render_docs(
                 message_width=7 * len(message),
             ),
         )
-        _write(docs / "badges" / f"{slug}.json", feeds.badge_endpoint(row.overdue, t))
+        put(f"badges/{slug}.json", feeds.badge_endpoint(row.overdue, t))
     shutil.copytree(templates / "assets", docs / "assets", dirs_exist_ok=True)
-    return len(pages)
+    produced.update(
+        p.relative_to(templates).as_posix()
+        for p in (templates / "assets").rglob("*")
+        if p.is_file()
+    )
+    remove_others(docs, produced)
+    rendered = dict(written)
+    index.save(
+        (page.source, rendered.get(page.source) or Rendered(*index.entries[page.source]))
+        for page, key in zip(pages, keys, strict=True)
+        if key is not None
+    )
+    return len(pages), len(written) + keys.count(None)
+
+
+def remove_others(docs: Path, keep: set[str]) -> None:
+    """Delete the files under `docs` that this build did not make (pages of removed cases)."""
+    for folder, dirs, files in os.walk(docs, topdown=False):
+        relative = Path(folder).relative_to(docs).as_posix()
+        prefix = "" if relative == "." else f"{relative}/"
+        for name in files:
+            if prefix + name not in keep:
+                os.unlink(os.path.join(folder, name))
+        for name in dirs:
+            with contextlib.suppress(OSError):  # only empty folders go
+                os.rmdir(os.path.join(folder, name))
 
 
 def _swap_into_place(new: Path, target: Path) -> None:
@@ -348,8 +433,9 @@ def build_site(
         raise BuildFailed("the cases have problems; the site was not built", corpus.problems)
 
     docs = root / "docs"
-    shutil.rmtree(docs, ignore_errors=True)
-    docs.mkdir()
+    if docs.is_symlink() or (docs.exists() and not docs.is_dir()):
+        docs.unlink()
+    docs.mkdir(exist_ok=True)
     staging = root / f"site.tmp-{os.getpid()}"
     shutil.rmtree(staging, ignore_errors=True)
     try:
@@ -375,8 +461,15 @@ def build_site(
         stale_days=settings.stale_days,
     )
     try:
-        page_count = render_docs(
-            docs, data, t, templates=templates, lang=lang, site_url=site_url, archived=archived
+        page_count, rendered = render_docs(
+            docs,
+            data,
+            t,
+            templates=templates,
+            lang=lang,
+            site_url=site_url,
+            archived=archived,
+            index=RenderIndex.load(root),
         )
     except jinja2.TemplateError as exc:  # files/ templates, outside the page loop
         raise BuildFailed(f"{TEMPLATES_DIR}: {_template_error(exc)}") from exc
@@ -401,6 +494,7 @@ def build_site(
         len(data.brands),
         len(data.cases),
         page_count,
+        rendered,
         generator_done - started,
         time.perf_counter() - generator_done,
     )

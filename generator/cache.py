@@ -49,6 +49,47 @@ def digest(raw: bytes) -> str:
     return hashlib.blake2b(raw, digest_size=20).hexdigest()
 
 
+def read_index(path: Path, magic: str) -> tuple[dict[str, list], int, str | None]:
+    """The entries of an index file, when it is ours, of this generator, and intact.
+
+    Returns (entries, write time in ns, why it was ignored); a missing file is simply empty.
+    The file is a header line (JSON: magic, generator key, write time, checksum) and a body
+    line (JSON: the entries); the checksum covers the body's exact bytes, so verifying it
+    costs one hash, not a second serialisation.
+    """
+    if not path.exists():
+        return {}, 0, None
+    try:
+        head, _, body = path.read_bytes().partition(b"\n")
+        header = json.loads(head)
+        if header.get("magic") != magic:
+            return {}, 0, "not an unkept cache"
+        if header.get("key") != generator_key():
+            return {}, 0, "made by another version of unkept"
+        if header.get("checksum") != hashlib.sha256(body).hexdigest():
+            return {}, 0, "corrupted (checksum mismatch)"
+        entries = json.loads(body)
+        if not isinstance(entries, dict):
+            raise TypeError("entries")
+        return entries, int(header["written_ns"]), None
+    except (ValueError, KeyError, TypeError, OSError, AttributeError) as exc:
+        return {}, 0, f"unreadable ({type(exc).__name__})"
+
+
+def write_index(path: Path, magic: str, entries: dict[str, list]) -> None:
+    """Write an index file atomically, in the format `read_index` verifies."""
+    body = json.dumps(entries, separators=(",", ":"), sort_keys=True).encode()
+    header = json.dumps(
+        {
+            "magic": magic,
+            "key": generator_key(),
+            "written_ns": time.time_ns(),
+            "checksum": hashlib.sha256(body).hexdigest(),
+        }
+    ).encode()
+    write_atomic(path, header + b"\n" + body)
+
+
 @dataclass(frozen=True)
 class Entry:
     """A file known to be valid."""
@@ -74,9 +115,7 @@ class Entry:
 class CheckCache:
     """The index of valid files, loaded from and saved to `.unkept-cache/check-index.json`.
 
-    The file is a header line (JSON: magic, generator key, write time, checksum) and a body
-    line (JSON: the entries); the checksum covers the body's exact bytes, so verifying it
-    costs one hash, not a second serialisation. Entries stay plain lists until used.
+    Its format is `read_index`'s. Entries stay plain lists until used.
     """
 
     path: Path
@@ -89,26 +128,8 @@ class CheckCache:
     @classmethod
     def load(cls, root: Path) -> CheckCache:
         path = root / CACHE_DIR / CHECK_INDEX
-        empty = cls(path, {}, 0)
-        if not path.exists():
-            return empty
-        try:
-            head, _, body = path.read_bytes().partition(b"\n")
-            header = json.loads(head)
-            if header.get("magic") != MAGIC:
-                empty.ignored = "not an unkept cache"
-            elif header.get("key") != generator_key():
-                empty.ignored = "made by another version of unkept"
-            elif header.get("checksum") != hashlib.sha256(body).hexdigest():
-                empty.ignored = "corrupted (checksum mismatch)"
-            else:
-                entries = json.loads(body)
-                if not isinstance(entries, dict):
-                    raise TypeError("entries")
-                return cls(path, entries, int(header["written_ns"]))
-        except (ValueError, KeyError, TypeError, OSError, AttributeError) as exc:
-            empty.ignored = f"unreadable ({type(exc).__name__})"
-        return empty
+        entries, written_ns, ignored = read_index(path, MAGIC)
+        return cls(path, entries, written_ns, ignored)
 
     def is_valid(self, relative: str, path: str | Path, as_of: dt.date) -> bool:
         """Whether the file is unchanged since it was found valid (re-hashing if in doubt)."""
@@ -192,16 +213,7 @@ class CheckCache:
         """Write the index atomically, when anything changed."""
         if not self.changed and self.path.exists() and not self.ignored:
             return
-        body = json.dumps(self.entries, separators=(",", ":"), sort_keys=True).encode()
-        header = json.dumps(
-            {
-                "magic": MAGIC,
-                "key": generator_key(),
-                "written_ns": time.time_ns(),
-                "checksum": hashlib.sha256(body).hexdigest(),
-            }
-        ).encode()
-        write_atomic(self.path, header + b"\n" + body)
+        write_index(self.path, MAGIC, self.entries)
         for other in (self.path.parent / DOCS).glob("*"):  # data of other generator versions
             if other.is_dir() and other != self.docs_dir:
                 shutil.rmtree(other, ignore_errors=True)

@@ -358,7 +358,8 @@ def cmd_build(args: argparse.Namespace, settings: Settings) -> int:
     print(
         f"Built {args.site_dir}/ as of {result.as_of} (data commit {result.commit}): "
         f"{plural(result.brands, 'brand')}, {plural(result.cases, 'case')}, "
-        f"{plural(result.pages, 'page')}; generator {result.seconds_generator:.1f} s, "
+        f"{plural(result.pages, 'page')} ({result.rendered:,} rendered, the others unchanged); "
+        f"generator {result.seconds_generator:.1f} s, "
         f"MkDocs {result.seconds_mkdocs:.1f} s."
     )
     return EXIT_OK

@@ -272,8 +272,13 @@ def load_case(
     if read.doc is None:
         return Loaded(None, read.problems)
     name = case_file.relative
+    content_digest = digest(read.raw)
     case = case_from_data(
-        read.doc.data, case_id=case_file.case_id, brand=case_file.brand, file=name
+        read.doc.data,
+        case_id=case_file.case_id,
+        brand=case_file.brand,
+        file=name,
+        digest=content_digest,
     )
     violations = case_violations(case, as_of)
     if violations:  # rare: parse again, this time recording where each value is
@@ -287,14 +292,14 @@ def load_case(
         )
     st = read.stat
     if docs_dir is not None:
-        store_doc(docs_dir, digest(read.raw), read.doc.data)
+        store_doc(docs_dir, content_digest, read.doc.data)
     entry = (
         Entry(
             st.st_size,
             st.st_mtime_ns,
             st.st_ctime_ns,
             st.st_ino,
-            digest(read.raw),
+            content_digest,
             latest_recorded_day(case).isoformat(),
         )
         if st
@@ -447,14 +452,19 @@ def load_corpus(
                 todo.append(case_file)
                 continue
             if keep_cases:  # a build: the validated data, from the cache instead of YAML
-                data = cache.load_doc(cache.digest_of(relative) or "")
+                content_digest = cache.digest_of(relative) or ""
+                data = cache.load_doc(content_digest)
                 if data is None:
                     todo.append(case_file)
                     continue
                 if case_file.brand in brands:
                     cases.append(
                         case_from_data(
-                            data, case_id=case_file.case_id, brand=case_file.brand, file=relative
+                            data,
+                            case_id=case_file.case_id,
+                            brand=case_file.brand,
+                            file=relative,
+                            digest=content_digest,
                         )
                     )
             files += 1

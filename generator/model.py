@@ -7,7 +7,7 @@ is already a real ISO 8601 date and every amount a well-formed "1249.00 EUR".
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Literal
 
@@ -175,6 +175,9 @@ class Case:
     timeline: tuple[TimelineEntry, ...]
     brand_reply: tuple[BrandReply, ...]
     sources: tuple[Source, ...]
+    digest: str = field(default="", compare=False, repr=False)
+    """Content digest of the file the case was read from ("" if not read from one): the
+    same file always gives the same case, which lets builds reuse its rendered page."""
 
     @property
     def is_closed(self) -> bool:
@@ -201,8 +204,10 @@ def brand_from_data(data: dict[str, Any], *, slug: str, file: str) -> Brand:
     )
 
 
-def case_from_data(data: dict[str, Any], *, case_id: str, brand: str, file: str) -> Case:
-    """Build a Case from a schema-valid case document."""
+def case_from_data(
+    data: dict[str, Any], *, case_id: str, brand: str, file: str, digest: str = ""
+) -> Case:
+    """Build a Case from a schema-valid case document (read from a file with `digest`)."""
     return Case(
         id=case_id,
         brand=brand,
@@ -243,4 +248,5 @@ def case_from_data(data: dict[str, Any], *, case_id: str, brand: str, file: str)
             for r in data.get("brand_reply", ())
         ),
         sources=tuple(Source(s["url"], s.get("title")) for s in data.get("sources", ())),
+        digest=digest,
     )

@@ -210,6 +210,7 @@ def site_pages(data: SiteData, t: Mapping[str, Any]) -> list[Page]:
                     "brand": brand,
                     "row": rows[slug],
                     "cases": cases,
+                    "statuses": {c.id: data.statuses[c.id] for c in cases},
                     "history": history,
                     "chart": bar_chart(history, label=brand.name),
                     "categories": sorted(

@@ -491,6 +491,7 @@ def test_ranking_page_shows_the_top_brands_and_points_to_the_csv(tmp_path, monke
     from generator.corpus import load_corpus
     from generator.pages import compute
     from generator.render import load_strings
+    from generator.render_index import RenderIndex
 
     corpus = load_corpus(REPO, as_of=dt.date.fromisoformat(AS_OF))
     data = compute(
@@ -510,6 +511,7 @@ def test_ranking_page_shows_the_top_brands_and_points_to_the_csv(tmp_path, monke
         lang="en",
         site_url="https://unkept.example/",
         archived={},
+        index=RenderIndex(tmp_path / "render-index.json", {}),
     )
     page = (tmp_path / "ranking" / "index.md").read_text()
     assert page.count('<td data-col="rank"') == 2

@@ -1,0 +1,176 @@
+"""The render index: builds re-render only changed pages, and are never served stale.
+
+Every test compares an incremental build with what a build from nothing makes of the same
+files: the index may save work, never change a byte of the site.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from generator.corpus import load_corpus
+from generator.render_index import fingerprint
+from tests.conftest import AS_OF, REPO
+from tests.sitebuild import build, make_project
+from tests.test_site import tree_digest
+
+CASE = "cases/brightcart/brightcart-sofa-refund.yml"
+CASE_PAGE = "cases/brightcart-sofa-refund.md"
+OTHER_PAGE = "cases/hexa-oven-replacement.md"
+INDEX = ".unkept-cache/render-index.json"
+
+
+def rendered(result: subprocess.CompletedProcess[str]) -> int:
+    """How many pages the build says it rendered."""
+    assert result.returncode == 0, result.stderr
+    match = re.search(r"\(([\d,]+) rendered", result.stdout)
+    assert match, result.stdout
+    return int(match.group(1).replace(",", ""))
+
+
+def uncached_pages(root: Path) -> int:
+    """Pages rendered on every build: those whose Markdown MkDocs reads (home, ranking...)."""
+    return sum(1 for p in (root / "docs").rglob("*.md") if "unkept_html:" not in p.read_text())
+
+
+def from_nothing(root: Path, tmp_path: Path) -> dict[str, str]:
+    """The site a build makes of the same files with no docs/, cache or site left."""
+    fresh = tmp_path / "fresh"
+    shutil.copytree(root, fresh, ignore=shutil.ignore_patterns("docs", "site", ".unkept-cache"))
+    assert build(fresh).returncode == 0
+    return tree_digest(fresh / "site")
+
+
+def commit_all(root: Path, message: str) -> None:
+    git = ["git", "-C", str(root), "-c", "user.name=t", "-c", "user.email=t@t.invalid"]
+    subprocess.run([*git, "add", "-A"], check=True)
+    subprocess.run([*git, "commit", "-qm", message, "--allow-empty"], check=True)
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    root = make_project(tmp_path / "p")
+    first = build(root)
+    assert rendered(first) == sum(1 for _ in (root / "docs").rglob("*.md"))
+    return root
+
+
+def test_a_second_build_renders_only_the_pages_read_as_markdown(project, tmp_path):
+    before = tree_digest(project / "site")
+    result = build(project)
+    assert rendered(result) == uncached_pages(project)
+    assert tree_digest(project / "site") == before == from_nothing(project, tmp_path)
+
+
+def test_a_changed_case_renders_its_page_and_its_brand_page_again(project, tmp_path):
+    other = (project / "docs" / OTHER_PAGE).stat()
+    path = project / CASE
+    path.write_text(path.read_text().replace("title: ", "title: Changed, ", 1))
+    commit_all(project, "change one case")
+    result = build(project)
+    assert rendered(result) == uncached_pages(project) + 2  # the case and its brand
+    assert "Changed, " in (project / "docs" / CASE_PAGE).read_text()
+    assert (project / "docs" / OTHER_PAGE).stat().st_mtime_ns == other.st_mtime_ns
+    assert tree_digest(project / "site") == from_nothing(project, tmp_path)
+
+
+def test_a_deleted_case_leaves_no_page_behind(project, tmp_path):
+    (project / CASE).unlink()
+    result = build(project)
+    assert rendered(result) == uncached_pages(project) + 1  # its brand page
+    assert not (project / "docs" / CASE_PAGE).exists()
+    assert not (project / "site" / "cases" / "brightcart-sofa-refund").exists()
+    assert tree_digest(project / "site") == from_nothing(project, tmp_path)
+
+
+def test_a_new_commit_renders_nothing_again_but_every_page_states_it(project, tmp_path):
+    (project / "NOTES.md").write_text("not data\n")
+    commit_all(project, "unrelated")
+    commit = subprocess.run(
+        ["git", "-C", str(project), "rev-parse", "--short=12", "HEAD"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    result = build(project)
+    assert rendered(result) == uncached_pages(project)
+    page = (project / "site" / "cases" / "brightcart-sofa-refund" / "index.html").read_text()
+    assert f"data commit <code>{commit}</code>" in page
+    assert f"data commit {commit}, https://" in page  # the citation
+    assert tree_digest(project / "site") == from_nothing(project, tmp_path)
+
+
+def test_a_template_change_renders_every_page_again(project):
+    template = project / "site_templates" / "pages" / "case.md.j2"
+    template.write_text(template.read_text().replace('<h2 id="cite">', '<h2 id="cite" class="x">'))
+    result = build(project)
+    assert rendered(result) == sum(1 for _ in (project / "docs").rglob("*.md"))
+    page = project / "site" / "cases" / "brightcart-sofa-refund" / "index.html"
+    assert '<h2 id="cite" class="x">' in page.read_text()
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        pytest.param(lambda p: p.write_bytes(b"garbage"), id="garbage"),
+        pytest.param(lambda p: p.write_bytes(p.read_bytes().replace(b'"c', b'"d', 1)), id="edited"),
+        pytest.param(
+            lambda p: p.write_bytes(p.read_bytes().replace(b"unkept-render-index", b"x", 1)),
+            id="foreign",
+        ),
+    ],
+)
+def test_a_damaged_index_is_ignored(project, tmp_path, damage):
+    (project / "docs" / OTHER_PAGE).write_text("stale\n")  # only a trusted index could keep it
+    damage(project / INDEX)
+    result = build(project)
+    assert rendered(result) == sum(1 for _ in (project / "docs").rglob("*.md"))
+    assert tree_digest(project / "site") == from_nothing(project, tmp_path)
+
+
+def test_an_edited_page_file_is_rendered_again(project, tmp_path):
+    page = project / "docs" / OTHER_PAGE
+    text = page.read_text()
+    page.write_text(text.replace("Oven", "Ovem", 1))  # same size, new content
+    result = build(project)
+    assert rendered(result) == uncached_pages(project) + 1
+    assert page.read_text() == text
+    assert tree_digest(project / "site") == from_nothing(project, tmp_path)
+
+
+def test_an_interrupted_render_leaves_no_index(project):
+    # The index is removed before docs/ changes; a failing template stops the render midway.
+    (project / "site_templates" / "pages" / "brand.md.j2").write_text("{{ nope() }}")
+    assert build(project).returncode == 1
+    assert not (project / INDEX).exists()
+
+
+def test_contributor_text_cannot_forge_a_stamp(tmp_path):
+    root = make_project(tmp_path / "p", hostile=False)
+    path = root / CASE
+    forged = 'title: "<!--unkept:as-of--> <!--unkept:commit--> forged"'
+    path.write_text(re.sub(r"(?m)^title: .*$", forged, path.read_text(), count=1))
+    assert build(root).returncode == 0
+    page = (root / "site" / "cases" / "brightcart-sofa-refund" / "index.html").read_text()
+    assert "&lt;!--unkept:as-of--&gt; &lt;!--unkept:commit--&gt;" in page
+    for file in (root / "site").rglob("*.html"):
+        assert "<!--unkept:" not in file.read_text(), file
+    data = (root / "site" / "data" / "cases.json").read_text()
+    assert '"title":"<!--unkept:as-of--> <!--unkept:commit--> forged"' in data  # as written
+
+
+def test_fingerprint_of_a_case_read_from_a_file_is_its_path_and_digest():
+    case = load_corpus(REPO, as_of=dt.date.fromisoformat(AS_OF)).cases[0]
+    same = f"Case({case.file!r}, {case.digest})"
+    assert len(case.digest) == 40
+    assert fingerprint([case, {"k": (1, case)}]) == f"({same}, {{'k': (1, {same})}})"
+    unread = dataclasses.replace(case, digest="")
+    assert fingerprint(unread) == repr(unread)  # every field, in order
+    assert case.title in fingerprint(unread)
