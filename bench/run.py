@@ -2,9 +2,10 @@
 
 Floors: reading the bytes; parsing them with libyaml's C loader and nothing else; a bare
 `mkdocs build` of as many trivial pages, with the same theme. Unkept: `check` cold and after
-one file changed; `build` full and after one case changed. Each command runs in a fresh
-process; wall time is the median of the runs, peak memory the largest resident set of the
-whole process tree (workers included), sampled from /proc.
+one file changed; `build` full (no cache, docs/ or site/ left: every file parsed, every
+page rendered) and after one case changed (the caches of the previous build in place).
+Each command runs in a fresh process; wall time is the median of the runs, peak memory the
+largest resident set of the whole process tree (workers included), sampled from /proc.
 
 Usage: python -m bench.run [--quick] [--out DIR] [--readme README.md]
 """
@@ -189,7 +190,11 @@ def measure_corpus(work: Path, cases: int, brands: int, *, build: bool, runs: in
         runs,
         build_cmd,
         project,
-        before=lambda: (drop_cache(), shutil.rmtree(project / "site", ignore_errors=True)),
+        before=lambda: (  # nothing left from a previous build: every page is rendered
+            drop_cache(),
+            shutil.rmtree(project / "site", ignore_errors=True),
+            shutil.rmtree(project / "docs", ignore_errors=True),
+        ),
     )
     pages = sum(1 for _ in (project / "docs").rglob("*.md"))
     floor = mkdocs_floor_project(work / f"floor{cases}-{brands}", pages)

@@ -147,33 +147,51 @@ def front_matter(page: Page, html: str | None = None) -> str:
 
 @dataclass(frozen=True)
 class RenderJob:
-    """Everything needed to render the pages; forked workers inherit it, nothing is pickled."""
+    """Everything needed to write docs/; forked workers inherit it, nothing is pickled."""
 
     env: jinja2.Environment
-    """Its globals hold the build-wide values (strings, as-of, brands...) every page sees."""
+    """Its globals hold the build-wide values (strings, brands...) every page sees."""
     pages: list[Page]
     docs: Path
     lang: str
-    keys: list[str | None]
-    """Each page's render key (None: rendered every build, with the real as-of and commit)."""
+    build_key: str
+    """Digest of what every page may read; part of each cacheable page's key."""
     index: RenderIndex
     """Page files of the previous build, reused when their key is unchanged."""
     stamps: dict[str, str]
     """The real as-of and commit, put in place of the stamps in pages that are not cached."""
+    data: SiteData
+    t: dict[str, Any]
+    site_url: str
 
 
 _JOB: RenderJob | None = None
-"""The job of the current build, set before forking the render workers."""
+"""The job of the current build, set before forking the workers."""
 
 
-def _render_range(start: int, stop: int) -> list[tuple[str, Rendered]]:
-    """Render and write pages[start:stop] of the current job, but those still fresh."""
+def _render_range(start: int, stop: int) -> tuple[list[tuple[str, list]], int]:
+    """Render and write pages[start:stop] of the current job, but those still fresh.
+
+    Returns the render index rows of the cacheable pages, and how many pages were rendered.
+    """
     job = _JOB
     assert job is not None
-    written: list[tuple[str, Rendered]] = []
-    for page, key in zip(job.pages[start:stop], job.keys[start:stop], strict=True):
+    rows: list[tuple[str, list]] = []
+    rendered = 0
+    for page in job.pages[start:stop]:
+        key = (
+            page_key(
+                job.build_key,
+                (page.source, page.template, page.search_template, page.title, page.search),
+                page.context,
+            )
+            if cacheable(page)
+            else None
+        )
         if key is not None and job.index.fresh(page.source, key, job.docs):
+            rows.append((page.source, job.index.entries[page.source]))
             continue
+        rendered += 1
         context = {**page.context, "base": page.base}  # these shadow the globals
         if page.template == "case.md.j2":
             context["promises"] = list(
@@ -202,104 +220,48 @@ def _render_range(start: int, stop: int) -> list[tuple[str, Rendered]]:
         else:
             _write(path, front_matter(page, html=body))
         if key is not None:
-            written.append((page.source, Rendered.of(key, path)))
-    return written
+            rows.append((page.source, Rendered.of(key, path).row()))
+    return rows, rendered
 
 
-def render_pages(job: RenderJob) -> list[tuple[str, Rendered]]:
-    """Render the pages that changed, on every core when there are many (forked workers).
-
-    Returns the cacheable page files written, with their keys, for the render index.
-    """
-    global _JOB
-    _JOB = job
+def _put(relative: str, content: str | bytes) -> str:
+    """Write docs/`relative` of the current job, unless it already holds `content`."""
+    job = _JOB
+    assert job is not None
+    path = job.docs / relative
+    raw = content.encode() if isinstance(content, str) else content
     try:
-        count = len(job.pages)
-        workers = min(jobs(), max(1, count // CHUNK))
-        if (
-            workers == 1
-            or count < PARALLEL_FROM
-            or "fork" not in (multiprocessing.get_all_start_methods())
-        ):
-            return _render_range(0, count)
-        starts = list(range(0, count, CHUNK))
-        stops = [min(count, s + CHUNK) for s in starts]
-        context = multiprocessing.get_context("fork")
-        with concurrent.futures.ProcessPoolExecutor(workers, mp_context=context) as pool:
-            return [w for chunk in pool.map(_render_range, starts, stops) for w in chunk]
-    finally:
-        _JOB = None
+        if path.stat().st_size == len(raw) and path.read_bytes() == raw:
+            return relative
+    except OSError:
+        pass
+    _write(path, raw)
+    return relative
 
 
-def cacheable(page: Page) -> bool:
-    """Pages whose body travels in front matter, where the theme replaces the stamps."""
-    return page.search_template is not None or not page.search
-
-
-def render_docs(
-    docs: Path,
-    data: SiteData,
-    t: dict[str, Any],
-    *,
-    templates: Path,
-    lang: str,
-    site_url: str,
-    archived: dict[str, Record],
-    index: RenderIndex,
-) -> tuple[int, int]:
-    """Write every page, data file, feed, calendar, badge and asset under `docs`.
-
-    Page files still fresh in `index` are kept as they are; files of no page any more are
-    removed. Returns the number of pages and how many were rendered.
-    """
-    env = environment(templates)
-    common = {
-        "t": t,
-        "archived": archived,
-        **{name: Markup(stamp) for name, stamp in STAMPS.items()},  # printed, not escaped
-        "site_url": site_url,
-        "brands": data.brands,
-        "brand_count": len(data.brands),
-        "stale_days": data.stale_days,
-        "categories": CATEGORIES,
-        "columns": [c for c in export.BRAND_COLUMNS if c.label],
-        "has_demo": any(b.demo for b in data.brands.values()),
-        "defaults": sorted(DEFAULT_DEADLINES.items()),
-        "fallback": FALLBACK_DEADLINE,
-        "default_delays": {k: str(default_deadline(k).delay) for k in t["kind"]},
-        "min_decided": MIN_DECIDED_FOR_RATE,
-        "ranking_rows": RANKING_ROWS,
-        "asof_line": Markup(f"{escape(t['as_of'])} {AS_OF_STAMP} · {escape(t['commit'])} ")
-        + Markup(COMMIT_STAMP),
-    }
-    env.globals.update(common)  # pages and macros (imported without context) read these
-    pages = site_pages(data, t)
-    build = build_key(
-        templates, {k: v for k, v in common.items() if k not in ("columns", "asof_line", *STAMPS)}
-    )
-    keys = [
-        page_key(
-            build,
-            (page.source, page.template, page.search_template, page.title, page.search),
-            page.context,
-        )
-        if cacheable(page)
-        else None
-        for page in pages
+def _write_data() -> list[str]:
+    """Write the open data files of the current job; returns their paths under docs/."""
+    job = _JOB
+    assert job is not None
+    data = job.data
+    return [
+        _put("data/brands.csv", export.brands_csv(data.ranking)),
+        _put("data/promises.csv", export.promises_csv(data)),
+        _put("data/cases.json", export.cases_json(data)),
+        _put("data/datapackage.json", export.datapackage(data)),
     ]
-    stamps = {"as_of": data.as_of.isoformat(), "commit": data.commit}
-    index.discard()
-    written = render_pages(RenderJob(env, pages, docs, lang, keys, index, stamps))
-    produced = {page.source for page in pages}
+
+
+def _write_feeds() -> list[str]:
+    """Write the feeds, calendars and badges of the current job; returns their paths."""
+    job = _JOB
+    assert job is not None
+    data, t, site_url, env = job.data, job.t, job.site_url, job.env
+    produced: list[str] = []
 
     def put(relative: str, content: str | bytes) -> None:
-        produced.add(relative)
-        _write(docs / relative, content)
+        produced.append(_put(relative, content))
 
-    put("data/brands.csv", export.brands_csv(data.ranking))
-    put("data/promises.csv", export.promises_csv(data))
-    put("data/cases.json", export.cases_json(data))
-    put("data/datapackage.json", export.datapackage(data))
     atom = env.get_template("files/atom.xml.j2")
     badge = env.get_template("files/badge.svg.j2")
     cases_by_brand: dict[str, list] = defaultdict(list)
@@ -354,20 +316,98 @@ def render_docs(
             ),
         )
         put(f"badges/{slug}.json", feeds.badge_endpoint(row.overdue, t))
+    return produced
+
+
+def write_docs(job: RenderJob) -> tuple[list[tuple[str, list]], int, list[str]]:
+    """Render the pages that changed and write the other files, on every core when there
+    are many pages (forked workers: one writes the data files while all render pages).
+
+    Returns the render index rows, the number of pages rendered and the other files written.
+    """
+    global _JOB
+    _JOB = job
+    try:
+        count = len(job.pages)
+        workers = min(jobs(), max(1, count // CHUNK))
+        if (
+            workers == 1
+            or count < PARALLEL_FROM
+            or "fork" not in (multiprocessing.get_all_start_methods())
+        ):
+            rows, rendered = _render_range(0, count)
+            return rows, rendered, _write_data() + _write_feeds()
+        starts = list(range(0, count, CHUNK))
+        stops = [min(count, s + CHUNK) for s in starts]
+        context = multiprocessing.get_context("fork")
+        with concurrent.futures.ProcessPoolExecutor(workers, mp_context=context) as pool:
+            files = [pool.submit(_write_data), pool.submit(_write_feeds)]
+            chunks = list(pool.map(_render_range, starts, stops))
+            return (
+                [r for rows, _ in chunks for r in rows],
+                sum(n for _, n in chunks),
+                [f for task in files for f in task.result()],
+            )
+    finally:
+        _JOB = None
+
+
+def cacheable(page: Page) -> bool:
+    """Pages whose body travels in front matter, where the theme replaces the stamps."""
+    return page.search_template is not None or not page.search
+
+
+def render_docs(
+    docs: Path,
+    data: SiteData,
+    t: dict[str, Any],
+    *,
+    templates: Path,
+    lang: str,
+    site_url: str,
+    archived: dict[str, Record],
+    index: RenderIndex,
+) -> tuple[int, int]:
+    """Write every page, data file, feed, calendar, badge and asset under `docs`.
+
+    Page files still fresh in `index` are kept as they are; files of no page any more are
+    removed. Returns the number of pages and how many were rendered.
+    """
+    env = environment(templates)
+    common = {
+        "t": t,
+        "archived": archived,
+        **{name: Markup(stamp) for name, stamp in STAMPS.items()},  # printed, not escaped
+        "site_url": site_url,
+        "brands": data.brands,
+        "brand_count": len(data.brands),
+        "stale_days": data.stale_days,
+        "categories": CATEGORIES,
+        "columns": [c for c in export.BRAND_COLUMNS if c.label],
+        "has_demo": any(b.demo for b in data.brands.values()),
+        "defaults": sorted(DEFAULT_DEADLINES.items()),
+        "fallback": FALLBACK_DEADLINE,
+        "default_delays": {k: str(default_deadline(k).delay) for k in t["kind"]},
+        "min_decided": MIN_DECIDED_FOR_RATE,
+        "ranking_rows": RANKING_ROWS,
+        "asof_line": Markup(f"{escape(t['as_of'])} {AS_OF_STAMP} · {escape(t['commit'])} ")
+        + Markup(COMMIT_STAMP),
+    }
+    env.globals.update(common)  # pages and macros (imported without context) read these
+    pages = site_pages(data, t)
+    build = build_key(
+        templates, {k: v for k, v in common.items() if k not in ("columns", "asof_line", *STAMPS)}
+    )
+    stamps = {"as_of": data.as_of.isoformat(), "commit": data.commit}
+    index.discard()
+    rows, rendered, files = write_docs(
+        RenderJob(env, pages, docs, lang, build, index, stamps, data, t, site_url)
+    )
     shutil.copytree(templates / "assets", docs / "assets", dirs_exist_ok=True)
-    produced.update(
-        p.relative_to(templates).as_posix()
-        for p in (templates / "assets").rglob("*")
-        if p.is_file()
-    )
-    remove_others(docs, produced)
-    rendered = dict(written)
-    index.save(
-        (page.source, rendered.get(page.source) or Rendered(*index.entries[page.source]))
-        for page, key in zip(pages, keys, strict=True)
-        if key is not None
-    )
-    return len(pages), len(written) + keys.count(None)
+    assets = (p.relative_to(templates).as_posix() for p in (templates / "assets").rglob("*"))
+    remove_others(docs, {page.source for page in pages} | set(files) | set(assets))
+    index.save(rows)
+    return len(pages), rendered
 
 
 def remove_others(docs: Path, keep: set[str]) -> None:

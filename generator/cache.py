@@ -26,8 +26,10 @@ from .atomic import write_atomic
 
 CACHE_DIR = ".unkept-cache"
 CHECK_INDEX = "check-index.json"
-DOCS = "docs"
-"""Validated data of valid files, one JSON file per content digest, for builds."""
+DOCS = "docs.json"
+"""Validated data of valid case files by content digest, for builds: one file, read and
+written whole (one read instead of one per case)."""
+DOCS_MAGIC = "unkept-case-data"
 MAGIC = "unkept-check-cache"
 RACY_NS = 2_000_000_000
 """Files changed less than this before the cache was written are re-hashed."""
@@ -124,6 +126,7 @@ class CheckCache:
     ignored: str | None = None
     """Why an existing cache file was not used (corrupted, foreign...)."""
     changed: bool = False
+    docs_changed: bool = False
 
     @classmethod
     def load(cls, root: Path) -> CheckCache:
@@ -175,24 +178,23 @@ class CheckCache:
         return raw[4] if raw and len(raw) == 6 else None
 
     @functools.cached_property
-    def docs_dir(self) -> Path:
-        """Where validated data is kept, one folder per generator key."""
-        return self.path.parent / DOCS / generator_key()[:24]
+    def docs(self) -> dict[str, list]:
+        """Validated data by content digest (each value a one-item list: the data)."""
+        docs, _, _ = read_index(self.path.parent / DOCS, DOCS_MAGIC)
+        return docs
 
     def load_doc(self, content_digest: str) -> dict | None:
         """The validated data of the file with this digest, if cached and intact."""
-        try:
-            raw = json.loads((self.docs_dir / f"{content_digest}.json").read_bytes())
-        except (OSError, ValueError):
-            return None
-        if (
-            not isinstance(raw, dict)
-            or raw.get("key") != generator_key()
-            or raw.get("digest") != content_digest
-            or not isinstance(raw.get("data"), dict)
-        ):
-            return None
-        return raw["data"]
+        found = self.docs.get(content_digest)
+        if isinstance(found, list) and len(found) == 1 and isinstance(found[0], dict):
+            return found[0]
+        return None
+
+    def keep_doc(self, content_digest: str, data: dict) -> None:
+        """Keep the validated data of a valid file for the next build (content-addressed)."""
+        if content_digest not in self.docs:
+            self.docs[content_digest] = [data]
+            self.docs_changed = True
 
     def record(self, relative: str, entry: Entry) -> None:
         row = [entry.size, entry.mtime_ns, entry.ctime_ns, entry.ino, entry.digest, entry.latest]
@@ -210,19 +212,15 @@ class CheckCache:
             self.forget(gone)
 
     def save(self) -> None:
-        """Write the index atomically, when anything changed."""
+        """Write the index (and the case data, for builds) atomically, when they changed."""
+        if self.docs_changed or ("docs" in self.__dict__ and self.changed):
+            live = {entry[4] for entry in self.entries.values() if len(entry) == 6}
+            write_index(
+                self.path.parent / DOCS,
+                DOCS_MAGIC,
+                {d: data for d, data in self.docs.items() if d in live},
+            )
+        shutil.rmtree(self.path.parent / "docs", ignore_errors=True)  # one file per case, before
         if not self.changed and self.path.exists() and not self.ignored:
             return
         write_index(self.path, MAGIC, self.entries)
-        for other in (self.path.parent / DOCS).glob("*"):  # data of other generator versions
-            if other.is_dir() and other != self.docs_dir:
-                shutil.rmtree(other, ignore_errors=True)
-
-
-def store_doc(docs_dir: Path, content_digest: str, data: dict) -> None:
-    """Keep the validated data of a valid file (once; content-addressed, so never stale)."""
-    path = docs_dir / f"{content_digest}.json"
-    if path.exists():
-        return
-    record = {"key": generator_key(), "digest": content_digest, "data": data}
-    write_atomic(path, json.dumps(record, ensure_ascii=False, separators=(",", ":")).encode())

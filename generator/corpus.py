@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import schema, yamlsafe
-from .cache import CheckCache, Entry, digest, store_doc
+from .cache import CheckCache, Entry, digest
 from .model import Brand, Case, brand_from_data, case_from_data
 from .problems import Problem, sort_problems
 from .rules import case_violations, latest_recorded_day
@@ -249,8 +249,9 @@ def load_brand(slug: str, folder: Path, root: Path) -> tuple[Brand | None, list[
 class Loaded:
     """The outcome of loading one case file."""
 
-    case: Case | None
-    """The case, when valid and asked for."""
+    data: dict | None
+    """The case's validated data, when valid and asked for (the main process builds the
+    Case from it, and keeps it for the next build: data pickles faster than a Case)."""
     problems: list[Problem]
     entry: Entry | None = None
     """For the validation cache, when valid."""
@@ -265,9 +266,8 @@ def load_case(
     root: Path,
     as_of: dt.date,
     keep: bool = True,
-    docs_dir: Path | None = None,
 ) -> Loaded:
-    """The case in `case_file`, or every problem with it (kept in `docs_dir` when valid)."""
+    """The data of the case in `case_file` (if `keep`), or every problem with it."""
     read = read_document(case_file.path, root, "case")
     if read.doc is None:
         return Loaded(None, read.problems)
@@ -291,8 +291,6 @@ def load_case(
             ],
         )
     st = read.stat
-    if docs_dir is not None:
-        store_doc(docs_dir, content_digest, read.doc.data)
     entry = (
         Entry(
             st.st_size,
@@ -305,13 +303,11 @@ def load_case(
         if st
         else None
     )
-    return Loaded(case if keep else None, [], entry)
+    return Loaded(read.doc.data if keep else None, [], entry)
 
 
-def _load_chunk(
-    chunk: list[CaseFile], root: Path, as_of: dt.date, keep: bool, docs_dir: Path | None = None
-) -> list[Loaded]:
-    return [load_case(c, root, as_of, keep, docs_dir) for c in chunk]
+def _load_chunk(chunk: list[CaseFile], root: Path, as_of: dt.date, keep: bool) -> list[Loaded]:
+    return [load_case(c, root, as_of, keep) for c in chunk]
 
 
 def load_cases(
@@ -319,7 +315,6 @@ def load_cases(
     root: Path,
     as_of: dt.date,
     keep: bool = True,
-    docs_dir: Path | None = None,
 ) -> list[Loaded]:
     """`load_case` for every file, in order, on every core when there are many files.
 
@@ -328,7 +323,7 @@ def load_cases(
     """
     workers = min(jobs(), max(1, len(case_files) // CHUNK))
     if workers == 1 or len(case_files) < PARALLEL_FROM:
-        return _load_chunk(case_files, root, as_of, keep, docs_dir)
+        return _load_chunk(case_files, root, as_of, keep)
     chunks = [case_files[i : i + CHUNK] for i in range(0, len(case_files), CHUNK)]
     # fork: workers inherit the loaded modules and compiled validators (no re-import); the
     # process is single-threaded here. Elsewhere, spawn.
@@ -336,7 +331,7 @@ def load_cases(
     context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
     n = len(chunks)
     with concurrent.futures.ProcessPoolExecutor(workers, mp_context=context) as pool:
-        results = pool.map(_load_chunk, chunks, [root] * n, [as_of] * n, [keep] * n, [docs_dir] * n)
+        results = pool.map(_load_chunk, chunks, [root] * n, [as_of] * n, [keep] * n)
         return [item for chunk in results for item in chunk]
 
 
@@ -469,8 +464,7 @@ def load_corpus(
                     )
             files += 1
             valid += case_file.brand in brands
-    docs_dir = cache.docs_dir if cache is not None and keep_cases else None
-    loaded_all = load_cases(todo, root, as_of, keep_cases, docs_dir)
+    loaded_all = load_cases(todo, root, as_of, keep_cases)
     for case_file, loaded in zip(todo, loaded_all, strict=True):
         files += 1
         problems.extend(loaded.problems)
@@ -482,8 +476,18 @@ def load_corpus(
                 cache.forget(relative)
         if loaded.valid and case_file.brand in brands:
             valid += 1
-            if loaded.case is not None:
-                cases.append(loaded.case)
+            if loaded.data is not None and loaded.entry is not None:
+                cases.append(
+                    case_from_data(
+                        loaded.data,
+                        case_id=case_file.case_id,
+                        brand=case_file.brand,
+                        file=case_file.relative,
+                        digest=loaded.entry.digest,
+                    )
+                )
+                if cache is not None:
+                    cache.keep_doc(loaded.entry.digest, loaded.data)
     if cache is not None and not paths:
         cache.keep_only({c.relative for c in layout.case_files})
     checked = {c.relative for c in case_files}

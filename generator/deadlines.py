@@ -70,8 +70,10 @@ def business_calendar(country: str) -> holidays.HolidayBase:
         return holidays.HolidayBase()
 
 
+@cache
 def has_holiday_calendar(country: str) -> bool:
-    """Whether the holidays library knows `country`'s public holidays."""
+    """Whether the holidays library knows `country`'s public holidays (cached: the library
+    builds its list of countries on every call)."""
     return country in holidays.list_supported_countries()
 
 

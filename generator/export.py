@@ -156,7 +156,7 @@ PROMISE_COLUMNS: tuple[Column, ...] = (
     Column(
         "status",
         "string",
-        lambda s: s.status.value,
+        lambda s: s.status,  # a StrEnum: its text, without the slow `.value`
         "kept, kept-late, pending, overdue, broken or moot.",
     ),
     Column(
@@ -271,7 +271,7 @@ def case_json(case: Case, statuses: Sequence[PromiseStatus]) -> dict[str, Any]:
                 "due": s.due.isoformat(),
                 "deadline_source": s.deadline_source,
                 "deadline_rule": s.deadline_rule,
-                "status": s.status.value,
+                "status": s.status,  # a StrEnum: JSON writes its text
                 "days": s.days,
                 "stale": s.stale,
             }

@@ -120,6 +120,6 @@ class RenderIndex:
         """Remove the index from disk before docs/ changes (it stays in memory)."""
         self.path.unlink(missing_ok=True)
 
-    def save(self, rendered: Iterable[tuple[str, Rendered]]) -> None:
-        """Record the page files of a build that wrote every one of them."""
-        write_index(self.path, MAGIC, {relative: r.row() for relative, r in rendered})
+    def save(self, rows: Iterable[tuple[str, list]]) -> None:
+        """Record the page files of a build that wrote or kept every one of them."""
+        write_index(self.path, MAGIC, dict(rows))

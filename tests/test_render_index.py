@@ -174,3 +174,16 @@ def test_fingerprint_of_a_case_read_from_a_file_is_its_path_and_digest():
     unread = dataclasses.replace(case, digest="")
     assert fingerprint(unread) == repr(unread)  # every field, in order
     assert case.title in fingerprint(unread)
+
+
+@pytest.mark.parametrize("damage", [b"garbage", None], ids=["garbage", "edited"])
+def test_a_damaged_case_data_file_is_ignored(project, tmp_path, damage):
+    # Builds take validated case data from .unkept-cache/docs.json instead of the YAML.
+    pack = project / ".unkept-cache" / "docs.json"
+    raw = pack.read_bytes()
+    pack.write_bytes(damage or raw.replace(b"Sofa", b"Sofx", 1))
+    assert damage is not None or raw != pack.read_bytes()
+    result = build(project)
+    assert result.returncode == 0, result.stderr
+    assert "Sofx" not in (project / "site" / "data" / "cases.json").read_text()
+    assert tree_digest(project / "site") == from_nothing(project, tmp_path)
