@@ -230,11 +230,9 @@ def _put(relative: str, content: str | bytes) -> str:
     assert job is not None
     path = job.docs / relative
     raw = content.encode() if isinstance(content, str) else content
-    try:
+    with contextlib.suppress(OSError):
         if path.stat().st_size == len(raw) and path.read_bytes() == raw:
             return relative
-    except OSError:
-        pass
     _write(path, raw)
     return relative
 

@@ -17,9 +17,11 @@ import json
 import os
 import shutil
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 from . import FORMAT_VERSION, __version__
 from .atomic import write_atomic
@@ -51,7 +53,7 @@ def digest(raw: bytes) -> str:
     return hashlib.blake2b(raw, digest_size=20).hexdigest()
 
 
-def read_index(path: Path, magic: str) -> tuple[dict[str, list], int, str | None]:
+def read_index(path: Path, magic: str) -> tuple[dict[str, Any], int, str | None]:
     """The entries of an index file, when it is ours, of this generator, and intact.
 
     Returns (entries, write time in ns, why it was ignored); a missing file is simply empty.
@@ -78,7 +80,7 @@ def read_index(path: Path, magic: str) -> tuple[dict[str, list], int, str | None
         return {}, 0, f"unreadable ({type(exc).__name__})"
 
 
-def write_index(path: Path, magic: str, entries: dict[str, list]) -> None:
+def write_index(path: Path, magic: str, entries: Mapping[str, Any]) -> None:
     """Write an index file atomically, in the format `read_index` verifies."""
     body = json.dumps(entries, separators=(",", ":"), sort_keys=True).encode()
     header = json.dumps(
@@ -178,22 +180,20 @@ class CheckCache:
         return raw[4] if raw and len(raw) == 6 else None
 
     @functools.cached_property
-    def docs(self) -> dict[str, list]:
-        """Validated data by content digest (each value a one-item list: the data)."""
+    def docs(self) -> dict[str, Any]:
+        """Validated data by content digest."""
         docs, _, _ = read_index(self.path.parent / DOCS, DOCS_MAGIC)
         return docs
 
     def load_doc(self, content_digest: str) -> dict | None:
         """The validated data of the file with this digest, if cached and intact."""
         found = self.docs.get(content_digest)
-        if isinstance(found, list) and len(found) == 1 and isinstance(found[0], dict):
-            return found[0]
-        return None
+        return found if isinstance(found, dict) else None
 
     def keep_doc(self, content_digest: str, data: dict) -> None:
         """Keep the validated data of a valid file for the next build (content-addressed)."""
         if content_digest not in self.docs:
-            self.docs[content_digest] = [data]
+            self.docs[content_digest] = data
             self.docs_changed = True
 
     def record(self, relative: str, entry: Entry) -> None:

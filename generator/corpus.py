@@ -17,6 +17,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from . import schema, yamlsafe
 from .cache import CheckCache, Entry, digest
@@ -60,6 +61,16 @@ class CaseFile:
     @property
     def path(self) -> Path:
         return Path(self.file)
+
+    def case(self, data: dict[str, Any], content_digest: str) -> Case:
+        """The case this file holds, from its validated data and its content digest."""
+        return case_from_data(
+            data,
+            case_id=self.case_id,
+            brand=self.brand,
+            file=self.relative,
+            digest=content_digest,
+        )
 
 
 @dataclass(frozen=True)
@@ -273,13 +284,7 @@ def load_case(
         return Loaded(None, read.problems)
     name = case_file.relative
     content_digest = digest(read.raw)
-    case = case_from_data(
-        read.doc.data,
-        case_id=case_file.case_id,
-        brand=case_file.brand,
-        file=name,
-        digest=content_digest,
-    )
+    case = case_file.case(read.doc.data, content_digest)
     violations = case_violations(case, as_of)
     if violations:  # rare: parse again, this time recording where each value is
         doc, _ = yamlsafe.parse(yamlsafe.decode(read.raw)[0] or "")
@@ -453,15 +458,7 @@ def load_corpus(
                     todo.append(case_file)
                     continue
                 if case_file.brand in brands:
-                    cases.append(
-                        case_from_data(
-                            data,
-                            case_id=case_file.case_id,
-                            brand=case_file.brand,
-                            file=relative,
-                            digest=content_digest,
-                        )
-                    )
+                    cases.append(case_file.case(data, content_digest))
             files += 1
             valid += case_file.brand in brands
     loaded_all = load_cases(todo, root, as_of, keep_cases)
@@ -477,15 +474,7 @@ def load_corpus(
         if loaded.valid and case_file.brand in brands:
             valid += 1
             if loaded.data is not None and loaded.entry is not None:
-                cases.append(
-                    case_from_data(
-                        loaded.data,
-                        case_id=case_file.case_id,
-                        brand=case_file.brand,
-                        file=case_file.relative,
-                        digest=loaded.entry.digest,
-                    )
-                )
+                cases.append(case_file.case(loaded.data, loaded.entry.digest))
                 if cache is not None:
                     cache.keep_doc(loaded.entry.digest, loaded.data)
     if cache is not None and not paths:
