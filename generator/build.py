@@ -8,11 +8,9 @@ and only then swap it into place, so a failed build leaves the previous site unt
 
 from __future__ import annotations
 
-import concurrent.futures
 import contextlib
 import datetime as dt
 import json
-import multiprocessing
 import os
 import re
 import shutil
@@ -33,7 +31,7 @@ from mkdocs.exceptions import MkDocsException
 from . import export, feeds
 from .archive import ARCHIVE_FILE, ArchiveFileError, Record, load_records
 from .cache import CheckCache
-from .corpus import CHUNK, PARALLEL_FROM, jobs, load_corpus
+from .corpus import load_corpus
 from .deadlines import DEFAULT_DEADLINES, FALLBACK_DEADLINE, default_deadline
 from .figures import MIN_DECIDED_FOR_RATE
 from .pages import CATEGORIES, RANKING_ROWS, Page, SiteData, compute, site_pages
@@ -50,6 +48,7 @@ from .render_index import (
     stamped,
 )
 from .settings import Settings
+from .workers import CHUNK, PARALLEL_FROM, can_fork, jobs, process_pool
 
 _YAML_UNSAFE = re.compile("[\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff]")
 
@@ -237,17 +236,20 @@ def _put(relative: str, content: str | bytes) -> str:
     return relative
 
 
-def _write_data() -> list[str]:
-    """Write the open data files of the current job; returns their paths under docs/."""
+DATA_FILES = {
+    "data/cases.json": export.cases_json,
+    "data/promises.csv": export.promises_csv,
+    "data/brands.csv": lambda data: export.brands_csv(data.ranking),
+    "data/datapackage.json": export.datapackage,
+}
+"""The open data files, largest first: each one is a task of its own."""
+
+
+def _write_data(relative: str) -> list[str]:
+    """Write one open data file of the current job; returns its path under docs/."""
     job = _JOB
     assert job is not None
-    data = job.data
-    return [
-        _put("data/brands.csv", export.brands_csv(data.ranking)),
-        _put("data/promises.csv", export.promises_csv(data)),
-        _put("data/cases.json", export.cases_json(data)),
-        _put("data/datapackage.json", export.datapackage(data)),
-    ]
+    return [_put(relative, DATA_FILES[relative](job.data))]
 
 
 def _write_feeds() -> list[str]:
@@ -319,7 +321,7 @@ def _write_feeds() -> list[str]:
 
 def write_docs(job: RenderJob) -> tuple[list[tuple[str, list]], int, list[str]]:
     """Render the pages that changed and write the other files, on every core when there
-    are many pages (forked workers: one writes the data files while all render pages).
+    are many pages (forked workers take the data files and feeds, then the pages).
 
     Returns the render index rows, the number of pages rendered and the other files written.
     """
@@ -328,23 +330,24 @@ def write_docs(job: RenderJob) -> tuple[list[tuple[str, list]], int, list[str]]:
     try:
         count = len(job.pages)
         workers = min(jobs(), max(1, count // CHUNK))
-        if (
-            workers == 1
-            or count < PARALLEL_FROM
-            or "fork" not in (multiprocessing.get_all_start_methods())
-        ):
+        if workers == 1 or count < PARALLEL_FROM or not can_fork():
             rows, rendered = _render_range(0, count)
-            return rows, rendered, _write_data() + _write_feeds()
+            files = [f for relative in DATA_FILES for f in _write_data(relative)]
+            return rows, rendered, files + _write_feeds()
         starts = list(range(0, count, CHUNK))
         stops = [min(count, s + CHUNK) for s in starts]
-        context = multiprocessing.get_context("fork")
-        with concurrent.futures.ProcessPoolExecutor(workers, mp_context=context) as pool:
-            files = [pool.submit(_write_data), pool.submit(_write_feeds)]
+        with process_pool(workers) as pool:
+            largest, *others = DATA_FILES  # the longest tasks go first
+            tasks = [
+                pool.submit(_write_data, largest),
+                pool.submit(_write_feeds),
+                *(pool.submit(_write_data, relative) for relative in others),
+            ]
             chunks = list(pool.map(_render_range, starts, stops))
             return (
                 [r for rows, _ in chunks for r in rows],
                 sum(n for _, n in chunks),
-                [f for task in files for f in task.result()],
+                [f for task in tasks for f in task.result()],
             )
     finally:
         _JOB = None

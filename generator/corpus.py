@@ -8,9 +8,7 @@ nothing is raised for bad data.
 
 from __future__ import annotations
 
-import concurrent.futures
 import datetime as dt
-import multiprocessing
 import os
 import re
 from collections import defaultdict
@@ -24,21 +22,11 @@ from .cache import CheckCache, Entry, digest
 from .model import Brand, Case, brand_from_data, case_from_data
 from .problems import Problem, sort_problems
 from .rules import case_violations, latest_recorded_day
+from .workers import CHUNK, PARALLEL_FROM, jobs, process_pool
 
 SLUG = re.compile(r"[a-z0-9][a-z0-9-]{1,79}")
 BRAND_FILE = "brand.yml"
 ALLOWED_AT_TOP = frozenset({"_template.yml", "README.md"})
-
-
-PARALLEL_FROM = 400
-"""Below this many case files, one process is faster than starting a pool."""
-CHUNK = 200
-
-
-def jobs() -> int:
-    """Worker processes to use: UNKEPT_JOBS, else one per core."""
-    wanted = os.environ.get("UNKEPT_JOBS", "")
-    return max(1, int(wanted)) if wanted.isdigit() else (os.cpu_count() or 1)
 
 
 class UsageError(Exception):
@@ -330,12 +318,10 @@ def load_cases(
     if workers == 1 or len(case_files) < PARALLEL_FROM:
         return _load_chunk(case_files, root, as_of, keep)
     chunks = [case_files[i : i + CHUNK] for i in range(0, len(case_files), CHUNK)]
-    # fork: workers inherit the loaded modules and compiled validators (no re-import); the
-    # process is single-threaded here. Elsewhere, spawn.
-    methods = multiprocessing.get_all_start_methods()
-    context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+    # forked workers inherit the loaded modules and compiled validators (no re-import); the
+    # process is single-threaded here.
     n = len(chunks)
-    with concurrent.futures.ProcessPoolExecutor(workers, mp_context=context) as pool:
+    with process_pool(workers) as pool:
         results = pool.map(_load_chunk, chunks, [root] * n, [as_of] * n, [keep] * n)
         return [item for chunk in results for item in chunk]
 
