@@ -1,9 +1,10 @@
 """`unkept build`: from case files to a complete static site, atomically.
 
 Reads top to bottom as the architecture: load and check every file (stopping with the same
-messages as `unkept check`), compute statuses and figures, render the Markdown pages and data
-files into a fresh docs folder, run the real MkDocs build (strict) into a temporary folder,
-and only then swap it into place, so a failed build leaves the previous site untouched.
+messages as `unkept check`), compute statuses and figures, render the Markdown pages into
+the docs folder, run the real MkDocs build (strict) into a temporary folder while a worker
+writes the downloads (open data, feeds) beside it, and only then swap it into place, so a
+failed build leaves the previous site untouched.
 """
 
 from __future__ import annotations
@@ -16,7 +17,6 @@ import re
 import shutil
 import subprocess
 import time
-from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,13 +26,15 @@ import jinja2
 from markupsafe import Markup, escape
 from mkdocs.commands.build import build as mkdocs_build
 from mkdocs.config import load_config
+from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import MkDocsException
 
-from . import export, feeds
+from . import export
 from .archive import ARCHIVE_FILE, ArchiveFileError, Record, load_records
 from .cache import CheckCache
 from .corpus import load_corpus
 from .deadlines import DEFAULT_DEADLINES, FALLBACK_DEADLINE, default_deadline
+from .downloads import write_downloads
 from .figures import MIN_DECIDED_FOR_RATE
 from .pages import CATEGORIES, RANKING_ROWS, Page, SiteData, compute, site_pages
 from .problems import Problem
@@ -48,7 +50,15 @@ from .render_index import (
     stamped,
 )
 from .settings import Settings
-from .workers import CHUNK, PARALLEL_FROM, can_fork, jobs, process_pool
+from .workers import (
+    CHUNK,
+    PARALLEL_FROM,
+    beside,
+    can_fork,
+    collector_paused,
+    jobs,
+    process_pool,
+)
 
 _YAML_UNSAFE = re.compile("[\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff]")
 
@@ -159,9 +169,6 @@ class RenderJob:
     """Page files of the previous build, reused when their key is unchanged."""
     stamps: dict[str, str]
     """The real as-of and commit, put in place of the stamps in pages that are not cached."""
-    data: SiteData
-    t: dict[str, Any]
-    site_url: str
 
 
 _JOB: RenderJob | None = None
@@ -223,107 +230,10 @@ def _render_range(start: int, stop: int) -> tuple[list[tuple[str, list]], int]:
     return rows, rendered
 
 
-def _put(relative: str, content: str | bytes) -> str:
-    """Write docs/`relative` of the current job, unless it already holds `content`."""
-    job = _JOB
-    assert job is not None
-    path = job.docs / relative
-    raw = content.encode() if isinstance(content, str) else content
-    with contextlib.suppress(OSError):
-        if path.stat().st_size == len(raw) and path.read_bytes() == raw:
-            return relative
-    _write(path, raw)
-    return relative
+def write_docs(job: RenderJob) -> tuple[list[tuple[str, list]], int]:
+    """Render the pages that changed, on every core when there are many pages.
 
-
-DATA_FILES = {
-    "data/cases.json": export.cases_json,
-    "data/promises.csv": export.promises_csv,
-    "data/brands.csv": lambda data: export.brands_csv(data.ranking),
-    "data/datapackage.json": export.datapackage,
-}
-"""The open data files, largest first: each one is a task of its own."""
-
-
-def _write_data(relative: str) -> list[str]:
-    """Write one open data file of the current job; returns its path under docs/."""
-    job = _JOB
-    assert job is not None
-    return [_put(relative, DATA_FILES[relative](job.data))]
-
-
-def _write_feeds() -> list[str]:
-    """Write the feeds, calendars and badges of the current job; returns their paths."""
-    job = _JOB
-    assert job is not None
-    data, t, site_url, env = job.data, job.t, job.site_url, job.env
-    produced: list[str] = []
-
-    def put(relative: str, content: str | bytes) -> None:
-        produced.append(_put(relative, content))
-
-    atom = env.get_template("files/atom.xml.j2")
-    badge = env.get_template("files/badge.svg.j2")
-    cases_by_brand: dict[str, list] = defaultdict(list)
-    for case in data.cases:
-        if case.status != "withdrawn":
-            cases_by_brand[case.brand].append(case)
-    put(
-        "feeds/atom.xml",
-        atom.render(
-            t=t,
-            as_of=data.as_of.isoformat(),
-            site_url=site_url,
-            feed_id="tag:unkept,2026:feed",
-            title=t["feed_title"],
-            self_path="feeds/atom.xml",
-            alternate_path="",
-            entries=feeds.feed_entries(data, t, data.cases),
-        ),
-    )
-    rows = data.rows  # a property that builds the mapping: once, not once per brand
-    for slug, brand in data.brands.items():
-        row = rows[slug]
-        put(
-            f"feeds/{slug}.xml",
-            atom.render(
-                t=t,
-                as_of=data.as_of.isoformat(),
-                site_url=site_url,
-                feed_id=f"tag:unkept,2026:feed:{slug}",
-                title=t["feed_brand_title"].format(brand=brand.name),
-                self_path=f"feeds/{slug}.xml",
-                alternate_path=f"brands/{slug}/",
-                entries=feeds.feed_entries(data, t, cases_by_brand[slug]),
-            ),
-        )
-        put(
-            f"calendars/{slug}.ics",
-            feeds.calendar(data, cases_by_brand[slug], brand_name=brand.name, site_url=site_url),
-        )
-        message = t["badge_overdue"].format(n=row.overdue)
-        colour = {"brightgreen": "#2e7d32", "orange": "#b35900", "red": "#b3261e"}[
-            feeds.badge_colour(row.overdue)
-        ]
-        put(
-            f"badges/{slug}.svg",
-            badge.render(
-                label=t["badge_label"],
-                message=message,
-                colour=colour,
-                label_width=7 * len(t["badge_label"]),
-                message_width=7 * len(message),
-            ),
-        )
-        put(f"badges/{slug}.json", feeds.badge_endpoint(row.overdue, t))
-    return produced
-
-
-def write_docs(job: RenderJob) -> tuple[list[tuple[str, list]], int, list[str]]:
-    """Render the pages that changed and write the other files, on every core when there
-    are many pages (forked workers take the data files and feeds, then the pages).
-
-    Returns the render index rows, the number of pages rendered and the other files written.
+    Returns the render index rows and the number of pages rendered.
     """
     global _JOB
     _JOB = job
@@ -331,24 +241,12 @@ def write_docs(job: RenderJob) -> tuple[list[tuple[str, list]], int, list[str]]:
         count = len(job.pages)
         workers = min(jobs(), max(1, count // CHUNK))
         if workers == 1 or count < PARALLEL_FROM or not can_fork():
-            rows, rendered = _render_range(0, count)
-            files = [f for relative in DATA_FILES for f in _write_data(relative)]
-            return rows, rendered, files + _write_feeds()
+            return _render_range(0, count)
         starts = list(range(0, count, CHUNK))
         stops = [min(count, s + CHUNK) for s in starts]
         with process_pool(workers) as pool:
-            largest, *others = DATA_FILES  # the longest tasks go first
-            tasks = [
-                pool.submit(_write_data, largest),
-                pool.submit(_write_feeds),
-                *(pool.submit(_write_data, relative) for relative in others),
-            ]
             chunks = list(pool.map(_render_range, starts, stops))
-            return (
-                [r for rows, _ in chunks for r in rows],
-                sum(n for _, n in chunks),
-                [f for task in tasks for f in task.result()],
-            )
+        return [r for rows, _ in chunks for r in rows], sum(n for _, n in chunks)
     finally:
         _JOB = None
 
@@ -369,7 +267,7 @@ def render_docs(
     archived: dict[str, Record],
     index: RenderIndex,
 ) -> tuple[int, int]:
-    """Write every page, data file, feed, calendar, badge and asset under `docs`.
+    """Write every page and asset under `docs` (the downloads go straight to the site).
 
     Page files still fresh in `index` are kept as they are; files of no page any more are
     removed. Returns the number of pages and how many were rendered.
@@ -401,12 +299,10 @@ def render_docs(
     )
     stamps = {"as_of": data.as_of.isoformat(), "commit": data.commit}
     index.discard()
-    rows, rendered, files = write_docs(
-        RenderJob(env, pages, docs, lang, build, index, stamps, data, t, site_url)
-    )
+    rows, rendered = write_docs(RenderJob(env, pages, docs, lang, build, index, stamps))
     shutil.copytree(templates / "assets", docs / "assets", dirs_exist_ok=True)
     assets = (p.relative_to(templates).as_posix() for p in (templates / "assets").rglob("*"))
-    remove_others(docs, {page.source for page in pages} | set(files) | set(assets))
+    remove_others(docs, {page.source for page in pages} | set(assets))
     index.save(rows)
     return len(pages), rendered
 
@@ -439,7 +335,8 @@ def _swap_into_place(new: Path, target: Path) -> None:
 
 
 def _template_error(exc: jinja2.TemplateError) -> str:
-    where = getattr(exc, "filename", None) or getattr(exc, "name", None)
+    """`files/atom.xml.j2:1: unexpected '}'`: the template's name, not its absolute path."""
+    where = getattr(exc, "name", None) or getattr(exc, "filename", None)
     line = getattr(exc, "lineno", None)
     place = f"{where}:{line}: " if where and line else f"{where}: " if where else ""
     return f"{place}{exc.message or exc}"
@@ -456,17 +353,24 @@ def nav(t: dict[str, Any]) -> list[dict[str, str]]:
     ]
 
 
-def build_site(
-    root: Path,
-    *,
-    as_of: dt.date,
-    settings: Settings,
-    config_file: str = "mkdocs.yml",
-    site_dir: str = "site",
-) -> BuildResult:
-    """Check the cases, then build the site into `site/`; raise BuildFailed otherwise."""
-    started = time.perf_counter()
-    root = root.absolute()
+@dataclass(frozen=True)
+class Generated:
+    """What the generator's stages hand to MkDocs."""
+
+    config: MkDocsConfig
+    """MkDocs' configuration, with the navigation and values the theme prints."""
+    data: SiteData
+    t: dict[str, Any]
+    """The interface strings, in the site's language."""
+    templates: Path
+    site_url: str
+    pages: int
+    rendered: int
+    """Pages rendered by this build; the others were unchanged since the previous one."""
+
+
+def generate(root: Path, *, as_of: dt.date, settings: Settings, config_file: str) -> Generated:
+    """The generator's stages: check every case, compute the figures, write docs/."""
     cache = CheckCache.load(root)
     corpus = load_corpus(root, cases_dir=settings.cases_dir, as_of=as_of, cache=cache)
     cache.save()
@@ -477,11 +381,9 @@ def build_site(
     if docs.is_symlink() or (docs.exists() and not docs.is_dir()):
         docs.unlink()
     docs.mkdir(exist_ok=True)
-    staging = root / f"site.tmp-{os.getpid()}"
-    shutil.rmtree(staging, ignore_errors=True)
     try:
         config = load_config(
-            str(root / config_file), docs_dir=str(docs), site_dir=str(staging), strict=True
+            str(root / config_file), docs_dir=str(docs), site_dir=str(staging(root)), strict=True
         )
     except MkDocsException as exc:
         raise BuildFailed(f"{config_file}: {exc}") from exc
@@ -516,26 +418,78 @@ def build_site(
         raise BuildFailed(f"{TEMPLATES_DIR}: {_template_error(exc)}") from exc
     config["nav"] = nav(t)
     config.extra["unkept"] = {"as_of": as_of.isoformat(), "commit": data.commit, "t": t}
+    return Generated(config, data, t, templates, site_url, page_count, rendered)
+
+
+def staging(root: Path) -> Path:
+    """Where MkDocs builds the new site, next to the one it replaces."""
+    return root / f"site.tmp-{os.getpid()}"
+
+
+_DOWNLOADS: tuple[Generated, Path] | None = None
+"""What the current build's downloads are made of, and where they go; set before forking."""
+
+
+def _write_downloads() -> None:
+    """Write the current build's downloads (in a worker, while MkDocs runs)."""
+    assert _DOWNLOADS is not None
+    generated, folder = _DOWNLOADS
+    try:
+        write_downloads(
+            folder,
+            generated.data,
+            generated.t,
+            env=environment(generated.templates),
+            site_url=generated.site_url,
+        )
+    except jinja2.TemplateError as exc:
+        raise BuildFailed(f"{TEMPLATES_DIR}: {_template_error(exc)}") from None
+
+
+def build_site(
+    root: Path,
+    *,
+    as_of: dt.date,
+    settings: Settings,
+    config_file: str = "mkdocs.yml",
+    site_dir: str = "site",
+) -> BuildResult:
+    """Check the cases, then build the site into `site/`; raise BuildFailed otherwise."""
+    started = time.perf_counter()
+    root = root.absolute()
+    global _DOWNLOADS
+    new_site = staging(root)
+    downloads = new_site.with_name(f"{new_site.name}-downloads")
+    for folder in (new_site, downloads):
+        shutil.rmtree(folder, ignore_errors=True)
+    with collector_paused():
+        generated = generate(root, as_of=as_of, settings=settings, config_file=config_file)
     generator_done = time.perf_counter()
 
+    _DOWNLOADS = (generated, downloads)
     try:
-        with source_date(as_of):
-            mkdocs_build(config)
-        _swap_into_place(staging, root / site_dir)
+        with beside(_write_downloads), source_date(as_of):  # on the core MkDocs leaves idle
+            mkdocs_build(generated.config)
+        for name in sorted(os.listdir(downloads)):
+            os.rename(downloads / name, new_site / name)
+        _swap_into_place(new_site, root / site_dir)
     except jinja2.TemplateError as exc:
         raise BuildFailed(f"MkDocs failed: theme template: {_template_error(exc)}") from exc
     except (MkDocsException, OSError) as exc:
         raise BuildFailed(f"MkDocs failed: {exc}") from exc
     finally:
-        shutil.rmtree(staging, ignore_errors=True)
+        _DOWNLOADS = None
+        for folder in (new_site, downloads):
+            shutil.rmtree(folder, ignore_errors=True)
+    data = generated.data
     return BuildResult(
         root / site_dir,
         as_of,
         data.commit,
         len(data.brands),
         len(data.cases),
-        page_count,
-        rendered,
+        generated.pages,
+        generated.rendered,
         generator_done - started,
         time.perf_counter() - generator_done,
     )

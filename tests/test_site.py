@@ -13,6 +13,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import icalendar
+import pytest
 import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -434,6 +435,30 @@ def test_mkdocs_failure_leaves_the_previous_site(tmp_path):
     assert tree_digest(root / "site") == before
 
 
+@pytest.mark.parametrize("jobs", ["1", "2"])  # written after MkDocs, or beside it in a worker
+def test_a_broken_feed_template_fails_the_build_and_leaves_the_previous_site(
+    tmp_path, monkeypatch, jobs
+):
+    monkeypatch.setenv("UNKEPT_JOBS", jobs)
+    root = make_project(tmp_path / "p", hostile=False)
+    assert build(root).returncode == 0
+    before = tree_digest(root / "site")
+    (root / "site_templates" / "files" / "atom.xml.j2").write_text("<feed>{{ nope(}}</feed>\n")
+    result = build(root)
+    assert result.returncode == 1
+    assert "unkept: site_templates: files/atom.xml.j2:1: unexpected '}'" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert tree_digest(root / "site") == before
+    assert not list(root.glob("site.tmp-*"))
+
+
+def test_downloads_go_to_the_site_not_to_docs(site, site_root):
+    assert {"data", "feeds", "calendars", "badges"} <= {p.name for p in site.iterdir()}
+    assert not {"data", "feeds", "calendars", "badges"} & {
+        p.name for p in (site_root / "docs").iterdir()
+    }
+
+
 # --- Languages --------------------------------------------------------------------------------
 
 
@@ -489,8 +514,9 @@ def test_ranking_page_shows_the_top_brands_and_points_to_the_csv(tmp_path, monke
 
     from generator import build
     from generator.corpus import load_corpus
+    from generator.downloads import write_downloads
     from generator.pages import compute
-    from generator.render import load_strings
+    from generator.render import environment, load_strings
     from generator.render_index import RenderIndex
 
     corpus = load_corpus(REPO, as_of=dt.date.fromisoformat(AS_OF))
@@ -503,10 +529,11 @@ def test_ranking_page_shows_the_top_brands_and_points_to_the_csv(tmp_path, monke
     )
     templates = REPO / "site_templates"
     monkeypatch.setattr(build, "RANKING_ROWS", 2)
+    strings = load_strings(templates, "en")
     build.render_docs(
         tmp_path,
         data,
-        load_strings(templates, "en"),
+        strings,
         templates=templates,
         lang="en",
         site_url="https://unkept.example/",
@@ -516,4 +543,8 @@ def test_ranking_page_shows_the_top_brands_and_points_to_the_csv(tmp_path, monke
     page = (tmp_path / "ranking" / "index.md").read_text()
     assert page.count('<td data-col="rank"') == 2
     assert "The 2 brands with the most unresolved promises are shown here, of 4" in page
-    assert (tmp_path / "data" / "brands.csv").read_bytes().count(b"\r\n") == 5  # all 4 + header
+    downloads = tmp_path / "downloads"
+    write_downloads(
+        downloads, data, strings, env=environment(templates), site_url="https://unkept.example/"
+    )
+    assert (downloads / "data" / "brands.csv").read_bytes().count(b"\r\n") == 5  # 4 + header

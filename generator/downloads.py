@@ -1,0 +1,114 @@
+"""The files readers download beside the pages: open data, feeds, calendars and badges.
+
+They need nothing from MkDocs, and MkDocs nothing from them (pages link to them in HTML,
+which MkDocs does not check), so the build writes them straight into the new site, in a
+worker that runs while MkDocs builds the pages.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from . import export, feeds
+from .pages import SiteData
+
+DATA_FILES: dict[str, Callable[[SiteData], str | bytes]] = {
+    "data/cases.json": export.cases_json,
+    "data/promises.csv": export.promises_csv,
+    "data/brands.csv": lambda data: export.brands_csv(data.ranking),
+    "data/datapackage.json": export.datapackage,
+}
+"""The open data files and what makes each one."""
+
+
+def write_downloads(
+    folder: Path,
+    data: SiteData,
+    t: dict[str, Any],
+    *,
+    env: jinja2.Environment,
+    site_url: str,
+) -> list[str]:
+    """Write every download under `folder`; returns their paths, relative to it."""
+    written: list[str] = []
+
+    def put(relative: str, content: str | bytes) -> None:
+        path = folder / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(content.encode() if isinstance(content, str) else content)
+        written.append(relative)
+
+    for relative, make in DATA_FILES.items():
+        put(relative, make(data))
+    write_feeds(put, data, t, env=env, site_url=site_url)
+    return written
+
+
+def write_feeds(
+    put: Callable[[str, str | bytes], None],
+    data: SiteData,
+    t: dict[str, Any],
+    *,
+    env: jinja2.Environment,
+    site_url: str,
+) -> None:
+    """The site's feed, and each brand's feed, calendar and badges."""
+    atom = env.get_template("files/atom.xml.j2")
+    badge = env.get_template("files/badge.svg.j2")
+    cases_by_brand: dict[str, list] = defaultdict(list)
+    for case in data.cases:
+        if case.status != "withdrawn":
+            cases_by_brand[case.brand].append(case)
+    put(
+        "feeds/atom.xml",
+        atom.render(
+            t=t,
+            as_of=data.as_of.isoformat(),
+            site_url=site_url,
+            feed_id="tag:unkept,2026:feed",
+            title=t["feed_title"],
+            self_path="feeds/atom.xml",
+            alternate_path="",
+            entries=feeds.feed_entries(data, t, data.cases),
+        ),
+    )
+    rows = data.rows  # a property that builds the mapping: once, not once per brand
+    for slug, brand in data.brands.items():
+        row = rows[slug]
+        put(
+            f"feeds/{slug}.xml",
+            atom.render(
+                t=t,
+                as_of=data.as_of.isoformat(),
+                site_url=site_url,
+                feed_id=f"tag:unkept,2026:feed:{slug}",
+                title=t["feed_brand_title"].format(brand=brand.name),
+                self_path=f"feeds/{slug}.xml",
+                alternate_path=f"brands/{slug}/",
+                entries=feeds.feed_entries(data, t, cases_by_brand[slug]),
+            ),
+        )
+        put(
+            f"calendars/{slug}.ics",
+            feeds.calendar(data, cases_by_brand[slug], brand_name=brand.name, site_url=site_url),
+        )
+        message = t["badge_overdue"].format(n=row.overdue)
+        colour = {"brightgreen": "#2e7d32", "orange": "#b35900", "red": "#b3261e"}[
+            feeds.badge_colour(row.overdue)
+        ]
+        put(
+            f"badges/{slug}.svg",
+            badge.render(
+                label=t["badge_label"],
+                message=message,
+                colour=colour,
+                label_width=7 * len(t["badge_label"]),
+                message_width=7 * len(message),
+            ),
+        )
+        put(f"badges/{slug}.json", feeds.badge_endpoint(row.overdue, t))
