@@ -1,9 +1,10 @@
 """`make bench`: Unkept against its floors, on the same synthetic files, in one run.
 
 Floors: reading the bytes; parsing them with libyaml's C loader and nothing else; a bare
-`mkdocs build` of as many trivial pages, with the same theme. Unkept: `check` cold and after
-one file changed; `build` full (no cache, docs/ or site/ left: every file parsed, every
-page rendered) and after one case changed (the caches of the previous build in place).
+`mkdocs build` of as many trivial pages, with the site's theme settings and navigation.
+Unkept: `check` cold and after one file changed; `build` full (no cache, docs/ or site/
+left: every file parsed, every page rendered) and after one case changed (the caches of
+the previous build in place).
 Each command runs in a fresh process; wall time is the median of the runs, peak memory the
 largest resident set of the whole process tree (workers included), sampled from /proc.
 
@@ -26,7 +27,11 @@ import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+import yaml
+
 from bench.corpus import AS_OF, write_corpus
+from generator.build import nav
+from generator.render import load_strings
 
 REPO = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -122,19 +127,33 @@ for p in sorted(pathlib.Path(sys.argv[1]).glob('*/*.yml')):
 
 
 def mkdocs_floor_project(folder: Path, pages: int) -> Path:
-    """`pages` trivial pages with the same theme and search, few of them in the nav."""
+    """`pages` trivial pages, built with the site's own theme settings, plugins and
+    top-level navigation (from the project's mkdocs.yml), the other pages out of the nav.
+
+    What the site adds to that (its theme overrides, its page bodies) counts as Unkept's.
+    """
+    site = yaml.safe_load((REPO / "mkdocs.yml").read_text())
+    theme = {k: v for k, v in site["theme"].items() if k != "custom_dir"}
+    top = nav(load_strings(REPO / "site_templates", theme.get("language", "en")))
     docs = folder / "docs"
     docs.mkdir(parents=True)
-    (docs / "index.md").write_text("# Home\n\nA trivial page.\n")
-    for i in range(pages - 1):
+    for entry in top:
+        ((title, source),) = entry.items()
+        (docs / source).parent.mkdir(parents=True, exist_ok=True)
+        (docs / source).write_text(f"# {title}\n\nA trivial page.\n")
+    for i in range(pages - len(top)):
         sub = docs / f"p{i // 1000:03d}"
         sub.mkdir(exist_ok=True)
         (sub / f"page-{i:06d}.md").write_text(f"# Page {i}\n\nA trivial page number {i}.\n")
-    (folder / "mkdocs.yml").write_text(
-        "site_name: Floor\nsite_url: https://floor.example/\ntheme:\n  name: material\n"
-        "  font: false\nplugins:\n  - search\nnav:\n  - Home: index.md\n"
-        "not_in_nav: |\n  /p*/\n"
-    )
+    config = {
+        "site_name": "Floor",
+        "site_url": "https://floor.example/",
+        "theme": theme,
+        "plugins": site["plugins"],
+        "nav": top,
+        "not_in_nav": "/p*/\n",
+    }
+    (folder / "mkdocs.yml").write_text(yaml.safe_dump(config, sort_keys=False))
     return folder
 
 
