@@ -406,10 +406,15 @@ def test_same_input_and_date_give_a_byte_identical_site(site, site_root, tmp_pat
     assert all(k.endswith((".html", ".json")) for k in differing)
 
 
-def test_failed_build_leaves_the_previous_site(tmp_path):
+def built_project(tmp_path: Path) -> tuple[Path, dict[str, str]]:
+    """A copy of the project, built once, and the digest of its site."""
     root = make_project(tmp_path / "p", hostile=False)
     assert build(root).returncode == 0
-    before = tree_digest(root / "site")
+    return root, tree_digest(root / "site")
+
+
+def test_failed_build_leaves_the_previous_site(tmp_path):
+    root, before = built_project(tmp_path)
     (root / "cases" / "brightcart" / "brightcart-sofa-refund.yml").write_text("title: [\n")
     result = build(root)
     assert result.returncode == 1
@@ -422,9 +427,7 @@ def test_failed_build_leaves_the_previous_site(tmp_path):
 
 
 def test_mkdocs_failure_leaves_the_previous_site(tmp_path):
-    root = make_project(tmp_path / "p", hostile=False)
-    assert build(root).returncode == 0
-    before = tree_digest(root / "site")
+    root, before = built_project(tmp_path)
     (root / "site_templates" / "theme" / "main.html").write_text(
         "{% extends 'base.html' %}{% block x %}{{ nope(}}"
     )
@@ -440,9 +443,7 @@ def test_a_broken_feed_template_fails_the_build_and_leaves_the_previous_site(
     tmp_path, monkeypatch, jobs
 ):
     monkeypatch.setenv("UNKEPT_JOBS", jobs)
-    root = make_project(tmp_path / "p", hostile=False)
-    assert build(root).returncode == 0
-    before = tree_digest(root / "site")
+    root, before = built_project(tmp_path)
     (root / "site_templates" / "files" / "atom.xml.j2").write_text("<feed>{{ nope(}}</feed>\n")
     result = build(root)
     assert result.returncode == 1
