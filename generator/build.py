@@ -37,7 +37,7 @@ from .deadlines import DEFAULT_DEADLINES, FALLBACK_DEADLINE, default_deadline
 from .downloads import write_downloads
 from .figures import MIN_DECIDED_FOR_RATE
 from .pages import CATEGORIES, RANKING_ROWS, Page, SiteData, compute, site_pages
-from .problems import Problem
+from .problems import Problem, os_error_text
 from .render import TEMPLATES_DIR, environment, load_strings, render_page
 from .render_index import (
     AS_OF_STAMP,
@@ -462,8 +462,11 @@ def build_site(
     downloads = new_site.with_name(f"{new_site.name}-downloads")
     for folder in (new_site, downloads):
         shutil.rmtree(folder, ignore_errors=True)
-    with collector_paused():
-        generated = generate(root, as_of=as_of, settings=settings, config_file=config_file)
+    try:
+        with collector_paused():
+            generated = generate(root, as_of=as_of, settings=settings, config_file=config_file)
+    except OSError as exc:  # the docs folder or the caches could not be written
+        raise BuildFailed(os_error_text(exc, root)) from None
     generator_done = time.perf_counter()
 
     _DOWNLOADS = (generated, downloads)

@@ -23,7 +23,7 @@ from .cache import CACHE_DIR, CHECK_INDEX, CheckCache
 # starts fast.
 from .corpus import Corpus, UsageError, load_corpus
 from .engine import case_statuses
-from .problems import render_problems, sort_problems
+from .problems import os_error_text, render_problems, sort_problems
 from .report import status_json, status_table
 from .settings import Settings, SettingsError, load_settings
 from .skeleton import new_case
@@ -582,3 +582,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:  # `unkept status | head`
         sys.stderr.close()
         return EXIT_OK
+    except OSError as exc:  # a file unkept must write could not be (a cache, an output)
+        print(f"unkept: error: {os_error_text(exc, args.root)}", file=sys.stderr)
+        return EXIT_INVALID

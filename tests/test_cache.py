@@ -150,6 +150,16 @@ def test_a_version_bump_invalidates_the_cache(warm, run, monkeypatch):
         cache_module.generator_key.cache_clear()
 
 
+def test_a_cache_folder_that_cannot_be_written_is_a_clear_error(warm, run):
+    import shutil
+
+    shutil.rmtree(warm.root / CACHE_DIR)
+    (warm.root / CACHE_DIR).write_text("a file where the cache folder goes\n")
+    result = check(run, warm)
+    assert result.code == 1
+    assert result.err == "unkept: error: .unkept-cache: File exists\n"
+
+
 def test_no_cache_reads_everything(warm, run, monkeypatch):
     from generator import corpus
 

@@ -7,6 +7,7 @@ import hashlib
 import io
 import json
 import re
+import shutil
 import subprocess
 import xml.etree.ElementTree as ET
 from html.parser import HTMLParser
@@ -451,6 +452,16 @@ def test_a_broken_feed_template_fails_the_build_and_leaves_the_previous_site(
     assert "Traceback" not in result.stderr
     assert tree_digest(root / "site") == before
     assert not list(root.glob("site.tmp-*"))
+
+
+def test_a_cache_folder_that_cannot_be_written_fails_the_build_clearly(tmp_path):
+    root, before = built_project(tmp_path)
+    shutil.rmtree(root / ".unkept-cache")
+    (root / ".unkept-cache").write_text("a file where the cache folder goes\n")
+    result = build(root)
+    assert result.returncode == 1
+    assert result.stderr == "unkept: .unkept-cache: File exists; the previous site/ is unchanged.\n"
+    assert tree_digest(root / "site") == before
 
 
 def test_downloads_go_to_the_site_not_to_docs(site, site_root):
