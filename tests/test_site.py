@@ -454,13 +454,33 @@ def test_a_broken_feed_template_fails_the_build_and_leaves_the_previous_site(
     assert not list(root.glob("site.tmp-*"))
 
 
+@pytest.mark.parametrize("jobs", ["1", "2"])  # saved after MkDocs, or beside it in a worker
+def test_the_build_saves_the_validation_cache_for_the_next_run(tmp_path, monkeypatch, jobs):
+    from generator.cache import CheckCache
+
+    monkeypatch.setenv("UNKEPT_JOBS", jobs)
+    root, _ = built_project(tmp_path)
+    cache = CheckCache.load(root)
+    assert cache.ignored is None
+    cases = {
+        p.relative_to(root).as_posix()
+        for p in (root / "cases").glob("*/*.yml")  # brand folders; not _template.yml
+        if p.name != "brand.yml"
+    }
+    assert set(cache.entries) == cases
+    assert {entry[4] for entry in cache.entries.values()} == set(cache.docs)
+
+
 def test_a_cache_folder_that_cannot_be_written_fails_the_build_clearly(tmp_path):
     root, before = built_project(tmp_path)
     shutil.rmtree(root / ".unkept-cache")
     (root / ".unkept-cache").write_text("a file where the cache folder goes\n")
     result = build(root)
     assert result.returncode == 1
-    assert result.stderr == "unkept: .unkept-cache: File exists; the previous site/ is unchanged.\n"
+    assert result.stderr == (  # the render index is the first cache file the build writes
+        "unkept: .unkept-cache/render-index.json: Not a directory; "
+        "the previous site/ is unchanged.\n"
+    )
     assert tree_digest(root / "site") == before
 
 
