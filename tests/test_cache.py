@@ -57,6 +57,26 @@ def test_unchanged_files_are_not_read_again(warm, run, monkeypatch):
     assert read == ["brand.yml"]  # brands are always read; cross-file rules always run
 
 
+def test_a_cache_restored_into_a_fresh_checkout_spares_the_parsing(warm, run, monkeypatch):
+    """As in CI: the files are new (inode, times), their content is not: hash, do not parse."""
+    from generator import corpus
+
+    for path in sorted((warm.root / "cases" / "acme").glob("acme-*.yml")):
+        raw = path.read_bytes()
+        path.unlink()
+        path.write_bytes(raw)
+    read: list = []
+    original = corpus.read_document
+    monkeypatch.setattr(
+        corpus, "read_document", lambda path, *a: read.append(path.name) or original(path, *a)
+    )
+    result = check(run, warm)
+    assert result.code == 0
+    assert read == ["brand.yml"]
+    fresh = {os.stat(warm.root / name).st_ino for name in entries_of(warm)}
+    assert {entry[3] for entry in entries_of(warm).values()} == fresh  # stats refreshed
+
+
 def test_a_changed_file_is_checked_again(warm, run):
     warm.case(VALID_CASE.replace("country: FR", "country: XX"), name="acme/acme-one.yml")
     result = check(run, warm)

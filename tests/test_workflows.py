@@ -29,8 +29,9 @@ def steps(workflow: dict):
             yield job_name, job, step
 
 
-def test_there_are_the_four_workflows():
+def test_there_are_the_five_workflows():
     assert [p.name for p in WORKFLOWS] == [
+        "cache.yml",
         "check.yml",
         "maintenance.yml",
         "new-case.yml",
@@ -105,6 +106,28 @@ def test_every_command_the_workflows_call_is_run_by_the_tests():
     for target in sorted(make):
         assert re.search(rf"^{target}:", makefile, re.M), f"no make target {target}"
     assert make == {"test", "site", "install", "propose-archive"}
+
+
+def cache_steps(path: Path) -> list[dict]:
+    return [s for _, _, s in steps(load(path)) if s.get("uses", "").startswith("actions/cache")]
+
+
+def test_the_validation_cache_is_saved_on_main_and_only_restored_by_pull_requests():
+    saver = load(REPO / ".github/workflows/cache.yml")
+    assert saver["on"]["push"]["branches"] == ["main"]
+    assert set(saver["on"]) == {"push", "workflow_dispatch"}
+    restore, save = cache_steps(REPO / ".github/workflows/cache.yml")
+    assert restore["uses"].startswith("actions/cache/restore@")
+    assert save["uses"].startswith("actions/cache/save@")
+    (check,) = cache_steps(REPO / ".github/workflows/check.yml")
+    assert check["uses"].startswith("actions/cache/restore@")  # pull-request code saves none
+    # a new key per run (an entry is never overwritten); pull requests restore the newest
+    assert save["with"]["key"] == restore["with"]["key"] == check["with"]["key"]
+    assert save["with"]["key"].endswith("-${{ github.run_id }}")
+    prefix = save["with"]["key"].removesuffix("${{ github.run_id }}")
+    assert restore["with"]["restore-keys"] == check["with"]["restore-keys"] == prefix
+    assert {s["with"]["path"] for s in (restore, save, check)} == {".unkept-cache"}
+    assert not cache_steps(REPO / ".github/workflows/publish.yml")  # what it deploys is fresh
 
 
 def test_publish_deploys_with_the_pages_actions_and_never_cancels_a_deploy():
