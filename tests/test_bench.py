@@ -31,6 +31,7 @@ def test_quick_benchmark_writes_its_table_and_json(tmp_path):
         "parse floor",
         "check cold",
         "check after one change",
+        "check, cache restored",
         "mkdocs floor",
         "build full",
         "build after one change",
