@@ -106,13 +106,10 @@ class Entry:
     latest: str
     """The latest date the file records: valid only for as-of days on or after it."""
 
-    def same_stat(self, st: os.stat_result) -> bool:
-        return (self.size, self.mtime_ns, self.ctime_ns, self.ino) == (
-            st.st_size,
-            st.st_mtime_ns,
-            st.st_ctime_ns,
-            st.st_ino,
-        )
+
+@functools.lru_cache(maxsize=8)
+def _iso(day: dt.date) -> str:
+    return day.isoformat()
 
 
 @dataclass
@@ -139,37 +136,35 @@ class CheckCache:
     def is_valid(self, relative: str, path: str | Path, as_of: dt.date) -> bool:
         """Whether the file is unchanged since it was found valid (re-hashing if in doubt)."""
         raw = self.entries.get(relative)
-        if raw is None:
+        if not isinstance(raw, list) or len(raw) != 6:
             return False
-        try:
-            entry = Entry(*raw)
-        except TypeError:
-            return False
-        if not isinstance(entry.latest, str) or entry.latest > as_of.isoformat():
+        size, mtime_ns, ctime_ns, ino, content_digest, latest = raw  # no Entry: 100,000 a run
+        if not isinstance(latest, str) or latest > _iso(as_of):
             return False
         try:
             st = os.lstat(path)
         except OSError:
             return False
-        if entry.same_stat(st) and st.st_mtime_ns < self.written_ns - RACY_NS:
+        if (
+            st.st_mtime_ns == mtime_ns
+            and st.st_size == size
+            and st.st_ctime_ns == ctime_ns
+            and st.st_ino == ino
+            and st.st_mtime_ns < self.written_ns - RACY_NS
+        ):
             return True
-        if st.st_size != entry.size:
+        if st.st_size != size:
             return False
         try:
             with open(path, "rb") as handle:
-                same = digest(handle.read()) == entry.digest
+                same = digest(handle.read()) == content_digest
         except OSError:
             return False
         if same:  # content unchanged (a fresh clone, a touch): refresh the stat
             self.record(
                 relative,
                 Entry(
-                    st.st_size,
-                    st.st_mtime_ns,
-                    st.st_ctime_ns,
-                    st.st_ino,
-                    entry.digest,
-                    entry.latest,
+                    st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, content_digest, latest
                 ),
             )
         return same
