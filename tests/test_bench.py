@@ -34,6 +34,7 @@ def test_quick_benchmark_writes_its_table_and_json(tmp_path):
         "check, cache restored",
         "mkdocs floor",
         "build full",
+        "mkdocs floor, rebuilt",
         "build after one change",
         "reader side",
     ]
