@@ -43,36 +43,35 @@ def check(run, project, *extra):
     return run("--root", project.root, "check", "--as-of", AS_OF, *extra)
 
 
-def test_unchanged_files_are_not_read_again(warm, run, monkeypatch):
+@pytest.fixture
+def parsed(monkeypatch) -> list[str]:
+    """The names of the files parsed from now on, in order."""
     from generator import corpus
 
-    read: list = []
+    names: list[str] = []
     original = corpus.read_document
     monkeypatch.setattr(
-        corpus, "read_document", lambda path, *a: read.append(path.name) or original(path, *a)
+        corpus, "read_document", lambda path, *a: names.append(path.name) or original(path, *a)
     )
+    return names
+
+
+def test_unchanged_files_are_not_read_again(warm, run, parsed):
     result = check(run, warm)
     assert result.code == 0
     assert result.out == "Checked 3 files (1 brand, 2 valid cases): no problems.\n"
-    assert read == ["brand.yml"]  # brands are always read; cross-file rules always run
+    assert parsed == ["brand.yml"]  # brands are always read; cross-file rules always run
 
 
-def test_a_cache_restored_into_a_fresh_checkout_spares_the_parsing(warm, run, monkeypatch):
+def test_a_cache_restored_into_a_fresh_checkout_spares_the_parsing(warm, run, parsed):
     """As in CI: the files are new (inode, times), their content is not: hash, do not parse."""
-    from generator import corpus
-
     for path in sorted((warm.root / "cases" / "acme").glob("acme-*.yml")):
         raw = path.read_bytes()
         path.unlink()
         path.write_bytes(raw)
-    read: list = []
-    original = corpus.read_document
-    monkeypatch.setattr(
-        corpus, "read_document", lambda path, *a: read.append(path.name) or original(path, *a)
-    )
     result = check(run, warm)
     assert result.code == 0
-    assert read == ["brand.yml"]
+    assert parsed == ["brand.yml"]
     fresh = {os.stat(warm.root / name).st_ino for name in entries_of(warm)}
     assert {entry[3] for entry in entries_of(warm).values()} == fresh  # stats refreshed
 
@@ -180,13 +179,6 @@ def test_a_cache_folder_that_cannot_be_written_is_a_clear_error(warm, run):
     assert result.err == "unkept: error: .unkept-cache: File exists\n"
 
 
-def test_no_cache_reads_everything(warm, run, monkeypatch):
-    from generator import corpus
-
-    read: list = []
-    original = corpus.read_document
-    monkeypatch.setattr(
-        corpus, "read_document", lambda path, *a: read.append(path.name) or original(path, *a)
-    )
+def test_no_cache_reads_everything(warm, run, parsed):
     assert check(run, warm, "--no-cache").code == 0
-    assert sorted(read) == ["acme-one.yml", "acme-two.yml", "brand.yml"]
+    assert sorted(parsed) == ["acme-one.yml", "acme-two.yml", "brand.yml"]
