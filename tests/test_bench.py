@@ -44,3 +44,24 @@ def test_quick_benchmark_writes_its_table_and_json(tmp_path):
     assert text.startswith("before\n<!-- bench:start -->\nMeasured by `make bench`")
     assert text.endswith("<!-- bench:end -->\nafter\n")
     assert "| 1,000 cases / 200 brands | check cold |" in text
+
+
+def test_the_targets_are_judged_on_the_measured_figures():
+    from bench.run import BUILD_10K, CHECK_100K, Measure, verdicts
+
+    results = [
+        Measure(CHECK_100K, "check cold", 26.0, 338.0, 1, "parse floor", 1.3),
+        Measure(CHECK_100K, "check after one change", 2.0, 170.0, 5, "parse floor", 0.06),
+        Measure(BUILD_10K, "build full", 32.3, 2100.0, 5, "mkdocs floor", 1.31, "", 0.27),
+    ]
+    assert verdicts(results).splitlines() == [
+        "| corpus | measure | target | measured | met |",
+        "| --- | --- | --- | ---: | --- |",
+        "| 100,000 cases / 2,000 brands | check cold | at most 1.3x the parse floor | 1.30x | yes |",
+        "| 100,000 cases / 2,000 brands | check cold | peak memory under 1 GB | 338 MB | yes |",
+        "| 100,000 cases / 2,000 brands | check after one change | under 2 s | 2.00 s | **no** |",
+        "| 10,000 cases / 200 brands | build full | at most 1.5x the MkDocs floor | 1.31x | yes |",
+        "| 10,000 cases / 200 brands | build full | generator stages under 10% | 27% | **no** |",
+        "| 10,000 cases / 200 brands | build full | peak memory under 2 GB | 2100 MB | **no** |",
+    ]
+    assert verdicts(results[:0]) == "No target applies to these corpora."
