@@ -31,7 +31,7 @@ from mkdocs.exceptions import MkDocsException
 
 from . import export
 from .archive import ARCHIVE_FILE, ArchiveFileError, Record, load_records
-from .cache import CACHE_DIR, CheckCache
+from .cache import CheckCache
 from .corpus import load_corpus
 from .deadlines import DEFAULT_DEADLINES, FALLBACK_DEADLINE, default_deadline
 from .downloads import write_downloads
@@ -435,14 +435,15 @@ _DOWNLOADS: tuple[Generated, Path] | None = None
 def _beside_mkdocs() -> None:
     """Save the validation cache and write the downloads (in a worker, while MkDocs runs).
 
-    Neither is needed by MkDocs, and together they took 0.6 s of a 10,000-case build.
+    MkDocs needs neither; saving the cache alone took 0.3 s before MkDocs at 10,000 cases.
     """
     assert _DOWNLOADS is not None
     generated, folder = _DOWNLOADS
     try:
         generated.cache.save()
     except OSError as exc:
-        raise BuildFailed(f"{CACHE_DIR}: could not save the validation cache: {exc}") from None
+        root = generated.cache.path.parent.parent
+        raise BuildFailed(f"cannot save the validation cache: {os_error_text(exc, root)}") from None
     try:
         write_downloads(
             folder,

@@ -484,6 +484,27 @@ def test_a_cache_folder_that_cannot_be_written_fails_the_build_clearly(tmp_path)
     assert tree_digest(root / "site") == before
 
 
+@pytest.mark.parametrize("jobs", ["1", "2"])  # saved after MkDocs, or beside it in a worker
+def test_a_cache_file_that_cannot_be_saved_fails_the_build_clearly(tmp_path, monkeypatch, jobs):
+    monkeypatch.setenv("UNKEPT_JOBS", jobs)
+    root, before = built_project(tmp_path)
+    index = root / ".unkept-cache" / "check-index.json"
+    index.unlink()
+    (index / "in-the-way").mkdir(parents=True)  # a folder where the file goes
+    result = build(root)
+    assert result.returncode == 1
+    assert result.stderr == (
+        "unkept: cannot save the validation cache: .unkept-cache/check-index.json: "
+        "Is a directory; the previous site/ is unchanged.\n"
+    )
+    assert tree_digest(root / "site") == before
+    assert sorted(p.name for p in (root / ".unkept-cache").iterdir()) == [
+        "check-index.json",  # no temporary file left behind
+        "docs.json",
+        "render-index.json",
+    ]
+
+
 def test_downloads_go_to_the_site_not_to_docs(site, site_root):
     assert {"data", "feeds", "calendars", "badges"} <= {p.name for p in site.iterdir()}
     assert not {"data", "feeds", "calendars", "badges"} & {
