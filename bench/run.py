@@ -72,22 +72,24 @@ class Target:
     """A field of Measure: ratio, seconds, peak_mb or generator_share."""
     limit: float
     wording: str
-    """The target as the issue states it; "at most" allows the limit itself."""
+    """The target as the issue states it."""
+    at_most: bool = False
+    """Whether the limit itself is allowed ("at most 1.3x"), or not ("under 2 s")."""
 
     def met(self, value: float) -> bool:
-        return value <= self.limit if self.wording.startswith("at most") else value < self.limit
+        return value <= self.limit if self.at_most else value < self.limit
 
 
 CHECK_100K, BUILD_10K = "100,000 cases / 2,000 brands", "10,000 cases / 200 brands"
 TARGETS = (
-    Target(CHECK_100K, "check cold", "ratio", 1.3, "at most 1.3x the parse floor"),
+    Target(CHECK_100K, "check cold", "ratio", 1.3, "at most 1.3x the parse floor", at_most=True),
     Target(CHECK_100K, "check cold", "peak_mb", 1000, "peak memory under 1 GB"),
     Target(CHECK_100K, "check after one change", "seconds", 2.0, "under 2 s"),
     *(
         target
         for name in ("build full", "build after one change")
         for target in (
-            Target(BUILD_10K, name, "ratio", 1.5, "at most 1.5x the MkDocs floor"),
+            Target(BUILD_10K, name, "ratio", 1.5, "at most 1.5x the MkDocs floor", at_most=True),
             Target(BUILD_10K, name, "generator_share", 0.10, "generator stages under 10%"),
             Target(BUILD_10K, name, "peak_mb", 2000, "peak memory under 2 GB"),
         )
@@ -270,8 +272,9 @@ def measure_corpus(work: Path, cases: int, brands: int, *, build: bool, runs: in
     floor: Path | None = None
     pages = 0
     for _ in range(runs):
-        for folder in (project / ".unkept-cache", project / "site", project / "docs"):
-            shutil.rmtree(folder, ignore_errors=True)  # nothing left: every page is rendered
+        drop_cache()  # nothing left: every file is parsed, every page rendered
+        for output in (project / "site", project / "docs"):
+            shutil.rmtree(output, ignore_errors=True)
         full_runs.append(timed(build_cmd, project))
         if floor is None:
             pages = sum(1 for _ in (project / "docs").rglob("*.md"))
