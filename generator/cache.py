@@ -40,10 +40,17 @@ RACY_NS = 2_000_000_000
 @cache
 def generator_key() -> str:
     """A digest of everything that decides validity: the code, the schemas, the versions."""
+    return code_digest(Path(__file__).parent)
+
+
+def code_digest(package: Path) -> str:
+    """A digest of every module of `package`, sub-packages included, and its schemas.
+
+    Every stage is a sub-package: an edit anywhere in it must invalidate the caches.
+    """
     h = hashlib.sha256(f"{MAGIC}:{FORMAT_VERSION}:{__version__}".encode())
-    package = Path(__file__).parent
-    for path in sorted([*package.glob("*.py"), *package.glob("schemas/*.json")]):
-        h.update(path.name.encode())
+    for path in sorted([*package.rglob("*.py"), *package.glob("schemas/*.json")]):
+        h.update(path.relative_to(package).as_posix().encode() + b"\0")
         h.update(path.read_bytes())
     return h.hexdigest()
 

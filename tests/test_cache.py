@@ -169,6 +169,19 @@ def test_a_version_bump_invalidates_the_cache(warm, run, monkeypatch):
         cache_module.generator_key.cache_clear()
 
 
+def test_an_edit_in_a_sub_package_changes_the_generator_key(tmp_path):
+    import shutil
+
+    package = tmp_path / "generator"
+    shutil.copytree(cache_module.Path(cache_module.__file__).parent, package)
+    nested = package / "stage" / "rules.py"
+    nested.parent.mkdir(exist_ok=True)
+    nested.write_text("RULE = 1\n")
+    before = cache_module.code_digest(package)
+    nested.write_text("RULE = 2\n")
+    assert cache_module.code_digest(package) != before
+
+
 def test_a_cache_folder_that_cannot_be_written_is_a_clear_error(warm, run):
     import shutil
 
