@@ -32,8 +32,8 @@ from pathlib import Path
 import yaml
 
 from bench.corpus import AS_OF, write_corpus
-from generator.build import nav
-from generator.render import load_strings
+from generator.site.build import nav
+from generator.site.templates import load_strings
 
 REPO = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent

@@ -12,9 +12,9 @@ import pytest
 import requests
 from werkzeug import Response
 
-from generator.archive import ArchiveFileError, Endpoints, archive, load_records
-from generator.corpus import load_corpus
-from generator.webclient import WebClient
+from generator.github.http import WebClient
+from generator.github.wayback import ArchiveFileError, Endpoints, archive, load_records
+from generator.load.loader import load_corpus
 from tests.conftest import AS_OF
 
 TODAY = dt.date.fromisoformat(AS_OF)

@@ -7,8 +7,8 @@ import os
 
 import pytest
 
-from generator import cache as cache_module
-from generator.cache import CACHE_DIR, CHECK_INDEX, CheckCache
+from generator.load import cache as cache_module
+from generator.load.cache import CACHE_DIR, CHECK_INDEX, CheckCache
 from tests.conftest import AS_OF, VALID_CASE
 
 INDEX = f"{CACHE_DIR}/{CHECK_INDEX}"
@@ -46,12 +46,12 @@ def check(run, project, *extra):
 @pytest.fixture
 def parsed(monkeypatch) -> list[str]:
     """The names of the files parsed from now on, in order."""
-    from generator import corpus
+    from generator.load import loader
 
     names: list[str] = []
-    original = corpus.read_document
+    original = loader.read_document
     monkeypatch.setattr(
-        corpus, "read_document", lambda path, *a: names.append(path.name) or original(path, *a)
+        loader, "read_document", lambda path, *a: names.append(path.name) or original(path, *a)
     )
     return names
 

@@ -6,9 +6,9 @@ import datetime as dt
 
 import pytest
 
-from generator.deadlines import deadline, default_deadline
-from generator.engine import Status, is_stale, promise_status
-from generator.model import Case, Delay, Moment, Promise
+from generator.model.deadlines import deadline, default_deadline
+from generator.model.statuses import Status, is_stale, promise_status
+from generator.model.values import Case, Delay, Moment, Promise
 
 D = dt.date.fromisoformat
 

@@ -216,7 +216,7 @@ def test_never_overwrites_an_existing_case(tracker, run):
 
 
 def test_form_labels_match_the_issue_template():
-    from generator.from_issue import FIELDS
+    from generator.github.issue_form import FIELDS
 
     form = yaml.safe_load((REPO / ".github/ISSUE_TEMPLATE/new-case.yml").read_text())
     labels = [item["attributes"]["label"] for item in form["body"] if item["type"] != "markdown"]

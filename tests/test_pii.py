@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from generator.pii import find_personal_data
+from generator.load.pii import find_personal_data
 
 
 @pytest.mark.parametrize(

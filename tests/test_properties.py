@@ -7,9 +7,9 @@ import datetime as dt
 from hypothesis import given
 from hypothesis import strategies as st
 
-from generator.deadlines import business_calendar, deadline
-from generator.engine import DECIDED, Status, overdue_on, promise_status, snapshot
-from generator.model import Case, Delay, Moment, Promise
+from generator.model.deadlines import business_calendar, deadline
+from generator.model.statuses import DECIDED, Status, overdue_on, promise_status, snapshot
+from generator.model.values import Case, Delay, Moment, Promise
 
 START = dt.date(2024, 1, 1)
 days = st.integers(min_value=0, max_value=900)

@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from generator.corpus import load_corpus
-from generator.render_index import fingerprint
+from generator.load.loader import load_corpus
+from generator.site.render_index import fingerprint
 from tests.conftest import AS_OF, REPO
 from tests.sitebuild import build, make_project
 from tests.test_site import tree_digest

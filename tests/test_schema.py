@@ -6,8 +6,8 @@ import jsonschema
 import pycountry
 import pytest
 
-from generator import schema, yamlsafe
-from generator.corpus import read_document
+from generator.load import schema, yamlsafe
+from generator.load.loader import read_document
 from tests.conftest import REPO
 
 

@@ -196,7 +196,7 @@ def test_csv_files_read_back_and_neutralise_formulas(site):
 
 
 def test_formula_injection_is_neutralised():
-    from generator.export import neutralise
+    from generator.export.opendata import neutralise
 
     assert [neutralise(x) for x in ["=1+1", "+1", "-2", "@SUM(A1)", "\tx", "Acme"]] == [
         "'=1+1",
@@ -456,7 +456,7 @@ def test_a_broken_feed_template_fails_the_build_and_leaves_the_previous_site(
 
 @pytest.mark.parametrize("jobs", ["1", "2"])  # saved after MkDocs, or beside it in a worker
 def test_the_build_saves_the_validation_cache_for_the_next_run(tmp_path, monkeypatch, jobs):
-    from generator.cache import CheckCache
+    from generator.load.cache import CheckCache
 
     monkeypatch.setenv("UNKEPT_JOBS", jobs)
     root, _ = built_project(tmp_path)
@@ -555,8 +555,8 @@ def test_search_partial_override_is_materials_own_but_for_its_label():
 def test_page_body_in_front_matter_comes_back_exactly(text):
     from mkdocs.utils import meta
 
-    from generator.build import front_matter
-    from generator.pages import Page
+    from generator.site.build import front_matter
+    from generator.site.plan import Page
 
     source = front_matter(Page("cases/x.md", "case.md.j2", "x", {}, search=False), html=text)
     assert meta.get_data(source)[1]["unkept_html"] == text
@@ -565,12 +565,12 @@ def test_page_body_in_front_matter_comes_back_exactly(text):
 def test_ranking_page_shows_the_top_brands_and_points_to_the_csv(tmp_path, monkeypatch):
     import datetime as dt
 
-    from generator import build
-    from generator.corpus import load_corpus
-    from generator.downloads import write_downloads
-    from generator.pages import compute
-    from generator.render import environment, load_strings
-    from generator.render_index import RenderIndex
+    from generator.export.downloads import write_downloads
+    from generator.load.loader import load_corpus
+    from generator.site import build
+    from generator.site.plan import compute
+    from generator.site.render_index import RenderIndex
+    from generator.site.templates import environment, load_strings
 
     corpus = load_corpus(REPO, as_of=dt.date.fromisoformat(AS_OF))
     data = compute(

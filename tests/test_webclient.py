@@ -7,7 +7,7 @@ import time
 import pytest
 from werkzeug import Response
 
-from generator.webclient import BudgetExhausted, ServiceError, WebClient
+from generator.github.http import BudgetExhausted, ServiceError, WebClient
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import asdict
 
-from .engine import PromiseStatus, Status
+from generator.model.statuses import PromiseStatus, Status
 
 COLUMNS = ("case", "#", "kind", "made", "due", "deadline", "kept", "status", "days", "stale")
 

@@ -14,7 +14,7 @@ from typing import Literal
 
 import holidays
 
-from .model import Delay, Promise
+from generator.model.values import Delay, Promise
 
 DeadlineSource = Literal["stated", "default"]
 

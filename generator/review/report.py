@@ -11,10 +11,10 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from .corpus import load_corpus
-from .figures import BrandFigures
-from .gitfiles import files_at, write_tree
-from .pages import SiteData, compute
+from generator.load.loader import load_corpus
+from generator.model.ranking import BrandFigures
+from generator.review.git import files_at, write_tree
+from generator.site.plan import SiteData, compute
 
 
 @dataclass(frozen=True)

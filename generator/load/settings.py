@@ -9,7 +9,7 @@ import zoneinfo
 from dataclasses import dataclass, fields
 from pathlib import Path
 
-from .engine import DEFAULT_STALE_DAYS
+from generator.model.statuses import DEFAULT_STALE_DAYS
 
 SETTINGS_FILE = "unkept.toml"
 

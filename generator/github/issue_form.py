@@ -16,7 +16,7 @@ from typing import Any
 
 import yaml
 
-from .corpus import BRAND_FILE, SLUG, UsageError
+from generator.load.loader import BRAND_FILE, SLUG, UsageError
 
 MAX_BODY = 64 * 1024
 NO_ANSWER = "_No response_"

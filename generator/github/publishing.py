@@ -11,7 +11,7 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
-from .github import GitHub
+from generator.github.api import GitHub
 
 DATA_FILES = ("brands.csv", "promises.csv", "cases.json", "datapackage.json")
 MEDIA_TYPES = {".csv": "text/csv", ".json": "application/json"}

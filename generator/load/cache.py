@@ -23,8 +23,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from . import FORMAT_VERSION, __version__
-from .atomic import write_atomic
+from generator import FORMAT_VERSION, __version__
+from generator.atomic import write_atomic
 
 CACHE_DIR = ".unkept-cache"
 CHECK_INDEX = "check-index.json"
@@ -40,7 +40,7 @@ RACY_NS = 2_000_000_000
 @cache
 def generator_key() -> str:
     """A digest of everything that decides validity: the code, the schemas, the versions."""
-    return code_digest(Path(__file__).parent)
+    return code_digest(Path(__file__).parent.parent)
 
 
 def code_digest(package: Path) -> str:

@@ -29,17 +29,17 @@ from mkdocs.config import load_config
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import MkDocsException
 
-from . import export
-from .archive import ARCHIVE_FILE, ArchiveFileError, Record, load_records
-from .cache import CheckCache
-from .corpus import load_corpus
-from .deadlines import DEFAULT_DEADLINES, FALLBACK_DEADLINE, default_deadline
-from .downloads import write_downloads
-from .figures import MIN_DECIDED_FOR_RATE
-from .pages import CATEGORIES, RANKING_ROWS, Page, SiteData, compute, site_pages
-from .problems import Problem, os_error_text
-from .render import TEMPLATES_DIR, environment, load_strings, render_page
-from .render_index import (
+from generator.export import opendata
+from generator.github.wayback import ARCHIVE_FILE, ArchiveFileError, Record, load_records
+from generator.load.cache import CheckCache
+from generator.load.loader import load_corpus
+from generator.model.deadlines import DEFAULT_DEADLINES, FALLBACK_DEADLINE, default_deadline
+from generator.export.downloads import write_downloads
+from generator.model.ranking import MIN_DECIDED_FOR_RATE
+from generator.site.plan import CATEGORIES, RANKING_ROWS, Page, SiteData, compute, site_pages
+from generator.load.problems import Problem, os_error_text
+from generator.site.templates import TEMPLATES_DIR, environment, load_strings, render_page
+from generator.site.render_index import (
     AS_OF_STAMP,
     COMMIT_STAMP,
     STAMPS,
@@ -49,8 +49,8 @@ from .render_index import (
     page_key,
     stamped,
 )
-from .settings import Settings
-from .workers import (
+from generator.load.settings import Settings
+from generator.workers import (
     CHUNK,
     PARALLEL_FROM,
     beside,
@@ -282,7 +282,7 @@ def render_docs(
         "brand_count": len(data.brands),
         "stale_days": data.stale_days,
         "categories": CATEGORIES,
-        "columns": [c for c in export.BRAND_COLUMNS if c.label],
+        "columns": [c for c in opendata.BRAND_COLUMNS if c.label],
         "has_demo": any(b.demo for b in data.brands.values()),
         "defaults": sorted(DEFAULT_DEADLINES.items()),
         "fallback": FALLBACK_DEADLINE,

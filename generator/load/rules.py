@@ -10,9 +10,9 @@ from functools import cache
 
 import pycountry
 
-from .model import Case, Moment, Money
-from .pii import find_personal_data
-from .yamlsafe import Path
+from generator.load.pii import find_personal_data
+from generator.load.yamlsafe import Path
+from generator.model.values import Case, Moment, Money
 
 Violation = tuple[Path, str]
 

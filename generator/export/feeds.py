@@ -13,9 +13,9 @@ from dataclasses import dataclass
 
 import icalendar
 
-from .engine import Status
-from .model import Case
-from .pages import SiteData
+from generator.model.statuses import Status
+from generator.model.values import Case
+from generator.site.plan import SiteData
 
 FEED_ENTRIES = 50
 BADGE_COLOURS = ((0, "brightgreen"), (1, "orange"), (5, "red"))

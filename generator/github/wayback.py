@@ -16,9 +16,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote
 
-from .atomic import write_atomic
-from .model import Case
-from .webclient import BudgetExhausted, ServiceError, WebClient
+from generator.atomic import write_atomic
+from generator.github.http import BudgetExhausted, ServiceError, WebClient
+from generator.model.values import Case
 
 ARCHIVE_FILE = "archive/evidence.json"
 RECHECK_DAYS = 30

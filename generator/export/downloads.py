@@ -14,14 +14,14 @@ from typing import Any
 
 import jinja2
 
-from . import export, feeds
-from .pages import SiteData
+from generator.export import feeds, opendata
+from generator.site.plan import SiteData
 
 DATA_FILES: dict[str, Callable[[SiteData], str | bytes]] = {
-    "data/cases.json": export.cases_json,
-    "data/promises.csv": export.promises_csv,
-    "data/brands.csv": lambda data: export.brands_csv(data.ranking),
-    "data/datapackage.json": export.datapackage,
+    "data/cases.json": opendata.cases_json,
+    "data/promises.csv": opendata.promises_csv,
+    "data/brands.csv": lambda data: opendata.brands_csv(data.ranking),
+    "data/datapackage.json": opendata.datapackage,
 }
 """The open data files and what makes each one."""
 

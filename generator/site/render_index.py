@@ -20,8 +20,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .cache import CACHE_DIR, generator_key, read_index, write_index
-from .model import Case
+from generator.load.cache import CACHE_DIR, generator_key, read_index, write_index
+from generator.model.values import Case
 
 RENDER_INDEX = "render-index.json"
 MAGIC = "unkept-render-index"

@@ -13,10 +13,10 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from .charts import bar_chart
-from .engine import PromiseStatus, case_statuses, is_stale, overdue_on
-from .figures import BrandFigures, Headline, due_within, headline, newly_overdue, rank_brands
-from .model import Brand, Case
+from generator.site.charts import bar_chart
+from generator.model.statuses import PromiseStatus, case_statuses, is_stale, overdue_on
+from generator.model.ranking import BrandFigures, Headline, due_within, headline, newly_overdue, rank_brands
+from generator.model.values import Brand, Case
 
 CATEGORIES = ("contact", "returns-refunds", "delivery", "product", "other")
 CHART_MONTHS = 12

@@ -8,7 +8,7 @@ import tarfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from .corpus import UsageError
+from generator.load.loader import UsageError
 
 MAX_TREE_BYTES = 512 * 1024 * 1024
 

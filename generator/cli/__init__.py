@@ -16,20 +16,20 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import __version__
-from .cache import CACHE_DIR, CHECK_INDEX, CheckCache
+from generator import __version__
+from generator.export.status_report import status_json, status_table
+from generator.load.cache import CACHE_DIR, CHECK_INDEX, CheckCache
 
 # Commands import what only they need (MkDocs, requests) when they run, so that a check
 # starts fast.
-from .corpus import Corpus, UsageError, load_corpus
-from .engine import case_statuses
-from .problems import os_error_text, render_problems, sort_problems
-from .report import status_json, status_table
-from .settings import Settings, SettingsError, load_settings
-from .skeleton import new_case
+from generator.load.loader import Corpus, UsageError, load_corpus
+from generator.load.problems import os_error_text, render_problems, sort_problems
+from generator.load.settings import Settings, SettingsError, load_settings
+from generator.load.skeleton import new_case
+from generator.model.statuses import case_statuses
 
 if TYPE_CHECKING:
-    from .github import GitHub
+    from generator.github.api import GitHub
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 
@@ -261,7 +261,7 @@ def _load(args: argparse.Namespace, settings: Settings, paths: Sequence[Path] = 
 
 def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
     """Validate and report; exit 1 if anything is wrong."""
-    from .ownership import ownership_problems
+    from generator.review.ownership import ownership_problems
 
     if bool(args.author) != bool(args.base):
         raise UsageError("--author and --base go together")
@@ -336,7 +336,7 @@ def cmd_status(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_build(args: argparse.Namespace, settings: Settings) -> int:
     """Build the site; on failure print why and leave the previous site in place."""
-    from .build import BuildFailed, build_site
+    from generator.site.build import BuildFailed, build_site
 
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(logging.Formatter("mkdocs: %(levelname)s: %(message)s"))
@@ -367,7 +367,7 @@ def cmd_build(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_diff(args: argparse.Namespace, settings: Settings) -> int:
     """Print the Markdown report of what the change since BASE does."""
-    from .diff import compare, report
+    from generator.review.report import compare, report
 
     old, new = compare(
         args.root.absolute(),
@@ -382,8 +382,8 @@ def cmd_diff(args: argparse.Namespace, settings: Settings) -> int:
 
 def _github(settings: Settings, max_requests: int = 100) -> GitHub:
     """The repository's GitHub API client, from GITHUB_TOKEN and GITHUB_REPOSITORY."""
-    from .github import GitHub
-    from .webclient import WebClient
+    from generator.github.api import GitHub
+    from generator.github.http import WebClient
 
     token = os.environ.get("GITHUB_TOKEN")
     repo = os.environ.get("GITHUB_REPOSITORY") or settings.repository
@@ -419,9 +419,9 @@ def _load_valid(args: argparse.Namespace, settings: Settings) -> Corpus:
 
 def cmd_archive(args: argparse.Namespace, settings: Settings) -> int:
     """Archive links; exit 1 when some failed (what succeeded is kept)."""
-    from .archive import ARCHIVE_FILE, ArchiveFileError, Endpoints
-    from .archive import archive as archive_links
-    from .webclient import WebClient
+    from generator.github.http import WebClient
+    from generator.github.wayback import ARCHIVE_FILE, ArchiveFileError, Endpoints
+    from generator.github.wayback import archive as archive_links
 
     corpus = _load_valid(args, settings)
     endpoints = Endpoints(
@@ -455,8 +455,8 @@ def cmd_archive(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_remind(args: argparse.Namespace, settings: Settings) -> int:
     """Open or update reminder issues; exit 1 when some failed."""
-    from .remind import remind
-    from .webclient import ServiceError
+    from generator.github.http import ServiceError
+    from generator.github.reminders import remind
 
     corpus = _load_valid(args, settings)
     try:
@@ -476,7 +476,7 @@ def cmd_remind(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_from_issue(args: argparse.Namespace, settings: Settings) -> int:
     """Write the case an issue describes, checked; exit 1 with the reasons otherwise."""
-    from .from_issue import FormError, draft, sections, write_draft
+    from generator.github.issue_form import FormError, draft, sections, write_draft
 
     root = args.root.absolute()
     body = sys.stdin.read() if str(args.body_file) == "-" else args.body_file.read_text("utf-8")
@@ -507,8 +507,8 @@ def cmd_from_issue(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_propose(args: argparse.Namespace, settings: Settings) -> int:
     """Open (or reuse) a pull request with the files."""
-    from .publishing import propose
-    from .webclient import ServiceError
+    from generator.github.http import ServiceError
+    from generator.github.publishing import propose
 
     root = args.root.absolute()
     for path in args.paths:
@@ -534,8 +534,8 @@ def cmd_propose(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_release(args: argparse.Namespace, settings: Settings) -> int:
     """Tag and release the month's first publish."""
-    from .publishing import DATA_FILES, release
-    from .webclient import ServiceError
+    from generator.github.http import ServiceError
+    from generator.github.publishing import DATA_FILES, release
 
     as_of = _as_of(args, settings)
     if not re.fullmatch(r"[0-9a-f]{40}", args.commit):

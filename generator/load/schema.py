@@ -19,7 +19,7 @@ from typing import Any
 import fastjsonschema
 import jsonschema
 
-from .yamlsafe import Document, LoadError, Path, format_path
+from generator.load.yamlsafe import Document, LoadError, Path, format_path
 
 SCHEMA_NAMES = ("case", "brand")
 

@@ -17,12 +17,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from . import schema, yamlsafe
-from .cache import CheckCache, Entry, digest
-from .model import Brand, Case, brand_from_data, case_from_data
-from .problems import Problem, sort_problems
-from .rules import case_violations, latest_recorded_day
-from .workers import CHUNK, PARALLEL_FROM, jobs, process_pool
+from generator.load import schema, yamlsafe
+from generator.load.cache import CheckCache, Entry, digest
+from generator.load.problems import Problem, sort_problems
+from generator.load.rules import case_violations, latest_recorded_day
+from generator.model.values import Brand, Case, brand_from_data, case_from_data
+from generator.workers import CHUNK, PARALLEL_FROM, jobs, process_pool
 
 SLUG = re.compile(r"[a-z0-9][a-z0-9-]{1,79}")
 BRAND_FILE = "brand.yml"

@@ -11,8 +11,8 @@ import datetime as dt
 from dataclasses import dataclass, replace
 from enum import StrEnum
 
-from .deadlines import Deadline, DeadlineSource, deadline
-from .model import Case, Promise
+from generator.model.deadlines import Deadline, DeadlineSource, deadline
+from generator.model.values import Case, Promise
 
 DEFAULT_STALE_DAYS = 90
 

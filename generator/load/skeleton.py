@@ -6,7 +6,7 @@ import datetime as dt
 import re
 from pathlib import Path
 
-from .corpus import BRAND_FILE, SLUG, UsageError
+from generator.load.loader import BRAND_FILE, SLUG, UsageError
 
 TEMPLATE = "_template.yml"
 TEMPLATE_DATE = "2026-01-05"

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
 
-from .webclient import ServiceError, WebClient
+from generator.github.http import ServiceError, WebClient
 
 API_VERSION = "2022-11-28"
 

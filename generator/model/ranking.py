@@ -14,8 +14,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal
 
-from .engine import DECIDED, PromiseStatus, Status
-from .model import Brand, Case, Money
+from generator.model.statuses import DECIDED, PromiseStatus, Status
+from generator.model.values import Brand, Case, Money
 
 MIN_DECIDED_FOR_RATE = 5
 """The kept-on-time rate is shown only from this many decided promises up."""

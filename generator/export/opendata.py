@@ -14,11 +14,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from . import FORMAT_VERSION, __version__
-from .engine import PromiseStatus
-from .figures import BrandFigures
-from .model import Case
-from .pages import SiteData
+from generator import FORMAT_VERSION, __version__
+from generator.model.ranking import BrandFigures
+from generator.model.statuses import PromiseStatus
+from generator.model.values import Case
+from generator.site.plan import SiteData
 
 LICENCE = {
     "name": "CC-BY-4.0",

@@ -12,9 +12,9 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from .github import GitHub
-from .model import Case
-from .webclient import ServiceError
+from generator.github.api import GitHub
+from generator.github.http import ServiceError
+from generator.model.values import Case
 
 LABEL = "stale-reminder"
 WARN_DAYS = 14

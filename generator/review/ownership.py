@@ -15,9 +15,9 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from . import yamlsafe
-from .gitfiles import Change, changed_files, files_at
-from .problems import Problem
+from generator.load import yamlsafe
+from generator.load.problems import Problem
+from generator.review.git import Change, changed_files, files_at
 
 Violation = tuple[str, str]  # (field, message)
 

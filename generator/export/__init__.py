@@ -1,0 +1,1 @@
+"""Export: the open data, feeds, calendars, badges and status reports readers download."""
