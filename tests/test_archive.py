@@ -12,8 +12,10 @@ import pytest
 import requests
 from werkzeug import Response
 
+from generator.errors import ArchiveFileError
 from generator.github.http import WebClient
-from generator.github.wayback import ArchiveFileError, Endpoints, archive, load_records
+from generator.github.wayback import Endpoints, archive_links
+from generator.load.archive_records import load_records
 from generator.load.loader import load_corpus
 from tests.conftest import AS_OF
 
@@ -118,7 +120,7 @@ def test_archives_new_links_and_records_the_originals(setup, httpserver):
         "", headers={"Content-Location": f"/web/20261124101010/{A}"}
     )
     wayback, originals = clients()
-    summary = archive(
+    summary = archive_links(
         cases, path=path, today=TODAY, wayback=wayback, originals=originals, endpoints=endpoints
     )
     assert (summary.archived, summary.found, summary.gone, summary.failed) == ([A], [B], [C], [])
@@ -147,7 +149,7 @@ def test_archives_new_links_and_records_the_originals(setup, httpserver):
 
     # A second run the same day asks nothing about what is archived and recently checked.
     wayback, originals = clients()
-    again = archive(
+    again = archive_links(
         cases, path=path, today=TODAY, wayback=wayback, originals=originals, endpoints=endpoints
     )
     assert (again.archived, again.found) == ([], [])
@@ -176,7 +178,7 @@ def test_failing_wayback_loses_nothing_already_recorded(setup, httpserver):
     originals_answer(httpserver)
     httpserver.expect_request("/available").respond_with_data("down", status=500)
     wayback, originals = clients()
-    summary = archive(
+    summary = archive_links(
         cases, path=path, today=TODAY, wayback=wayback, originals=originals, endpoints=endpoints
     )
     assert [u for u, _ in summary.failed] == [C, A]  # links go in sorted order
@@ -195,7 +197,7 @@ def test_garbage_and_timeouts_are_failures_not_crashes(setup, httpserver):
     httpserver.expect_request("/available").respond_with_data("<html>not json</html>")
     httpserver.expect_request(re.compile(r"^/save/")).respond_with_handler(slow)
     wayback, originals = clients(timeout=0.5)
-    summary = archive(
+    summary = archive_links(
         cases, path=path, today=TODAY, wayback=wayback, originals=originals, endpoints=endpoints
     )
     assert len(summary.failed) == 3
@@ -210,7 +212,7 @@ def test_budget_stops_the_run_and_keeps_what_was_done(setup, httpserver):
         "", headers={"Content-Location": f"/web/20261124101010/{A}"}
     )
     wayback, originals = clients(max_requests=2)
-    summary = archive(
+    summary = archive_links(
         cases, path=path, today=TODAY, wayback=wayback, originals=originals, endpoints=endpoints
     )
     # B then C fit in two requests to each service; A is left for the next run.
@@ -269,7 +271,7 @@ def test_cli_refuses_a_corrupted_archive_file(project, run):
     project.case(CASE)
     project.write("archive/evidence.json", "{broken")
     result = run("--root", project.root, "archive", "--as-of", AS_OF)
-    assert result.code == 2
+    assert result.code == 1  # invalid data, not a wrong command
     assert result.err.strip() == (
         "unkept: error: archive/evidence.json:1:2: expected the JSON that unkept archive writes"
     )

@@ -379,16 +379,27 @@ def test_check_named_file_only_reads_that_file(project, run):
     [
         (
             ["check", "--as-of", "soon"],
-            "argument --as-of: expected a date like 2026-01-31, got 'soon'",
+            "Error: Invalid value for '--as-of': expected a date like 2026-01-31, got 'soon'",
         ),
         (
             ["check", "--as-of", "2026-02-30"],
-            "argument --as-of: expected a date like 2026-01-31, got '2026-02-30'",
+            "Error: Invalid value for '--as-of': expected a date like 2026-01-31, got '2026-02-30'",
         ),
-        (["check", "--format", "xml"], "argument --format: invalid choice: 'xml'"),
+        (
+            ["check", "--format", "xml"],
+            "Error: Invalid value for '--format': 'xml' is not one of 'text', 'github', 'json'.",
+        ),
         (["check", "cases/nope.yml"], "unkept: error: cases/nope.yml: no such file or folder"),
-        (["frobnicate"], "argument COMMAND: invalid choice: 'frobnicate'"),
+        (["frobnicate"], "Error: No such command 'frobnicate'."),
         (["status", "no-such-case"], "unkept: error: no case with id 'no-such-case'"),
+        (
+            ["new", "acme", "--by", "@@"],
+            "Error: Invalid value for '--by': expected a GitHub user name like jane-doe, got '@@'",
+        ),
+        (
+            ["release", "--commit", "abc"],
+            "Error: Invalid value for '--commit': expected a full 40-character SHA, got 'abc'",
+        ),
         (
             ["new", "Not A Slug"],
             "unkept: error: expected a brand name like acme-telecom (a-z, 0-9, -), got 'Not A Slug'",

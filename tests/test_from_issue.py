@@ -167,11 +167,14 @@ def test_yaml_injection_stays_text(tracker, run):
     [
         (
             {"consent": " "},
-            "issue #42: Personal data: the box confirming that the case holds no "
+            "unkept: error: issue #42: Personal data: the box confirming that the case holds no "
             "personal data was not ticked",
         ),
         ({"brand": "../../etc/passwd"}, None),
-        ({"brand": "!!!"}, "issue #42: Brand: expected a brand name, got '!!!'"),
+        (
+            {"brand": "!!!"},
+            "unkept: error: issue #42: Brand: expected a brand name, got '!!!'",
+        ),
     ],
 )
 def test_hostile_or_incomplete_answers_are_refused(tracker, run, answers, message):
@@ -205,7 +208,10 @@ def test_script_payloads_are_kept_as_text_for_the_site_to_escape(tracker, run):
 
 def test_oversized_body_is_refused(tracker, run):
     result = from_issue(run, tracker, body(summary="x" * 70_000))
-    assert (result.code, result.err.strip()) == (1, "issue #42: the issue is larger than 64 KiB")
+    assert (result.code, result.err.strip()) == (
+        1,
+        "unkept: error: issue #42: the issue is larger than 64 KiB",
+    )
 
 
 def test_never_overwrites_an_existing_case(tracker, run):

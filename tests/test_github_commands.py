@@ -188,8 +188,10 @@ def test_propose_never_targets_the_base_branch(project, run, github):
         "--title",
         "x",
     )
-    assert result.code == 1
-    assert "the work branch must differ from the base branch" in result.err
+    assert (result.code, result.err) == (  # a wrong command, not a failed request
+        2,
+        "unkept: error: --branch: the work branch must differ from the base branch\n",
+    )
 
 
 @pytest.fixture

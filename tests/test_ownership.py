@@ -215,3 +215,28 @@ def test_diff_reports_cases_statuses_and_ranking(repo, run):
         "| Globex | none | #1, 1 overdue | new |",
         "| Acme | #1, 1 overdue | #2, 0 overdue | down |",
     ]
+
+
+def test_rules_apply_to_a_custom_cases_folder(tmp_path, run):
+    """With `cases_dir = "data/cases"`, the rules judge that folder (git paths included)."""
+    root = tmp_path / "tracker"
+    cases = root / "data" / "cases" / "acme"
+    cases.mkdir(parents=True)
+    (root / "unkept.toml").write_text('[unkept]\ncases_dir = "data/cases"\n')
+    (cases / "brand.yml").write_text("name: Acme\ncountry: FR\n")
+    (cases / "acme-ann.yml").write_text(ANN)
+    git(root, "init", "-q", "-b", "main")
+    git(root, "add", "-A")
+    git(root, "commit", "-qm", "base")
+    git(root, "checkout", "-qb", "pr")
+    (cases / "acme-ann.yml").write_text(ANN.replace("Callback promised", "Callback owed"))
+    result = run(
+        "--root", root, "check", "--as-of", AS_OF, "--author", "demo-bob", "--base", "main"
+    )
+    assert result.code == 1
+    assert result.out.splitlines() == [
+        "data/cases/acme/acme-ann.yml:1:1: edits a case submitted by demo-ann; only its "
+        "submitter or a tracker maintainer may edit it (rule: case-owner)"
+    ]
+    mine = run("--root", root, "check", "--as-of", AS_OF, "--author", "demo-ann", "--base", "main")
+    assert mine.code == 0, mine.out + mine.err

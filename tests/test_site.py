@@ -414,6 +414,20 @@ def built_project(tmp_path: Path) -> tuple[Path, dict[str, str]]:
     return root, tree_digest(root / "site")
 
 
+def test_a_language_without_strings_is_a_clear_error_and_leaves_the_previous_site(tmp_path):
+    root, before = built_project(tmp_path)
+    config = root / "mkdocs.yml"
+    config.write_text(config.read_text().replace("language: en", "language: de"))
+    result = build(root)
+    assert (result.returncode, result.stdout, result.stderr) == (
+        1,
+        "",
+        "unkept: error: mkdocs.yml: theme.language: expected one of en, fr (the languages of "
+        "site_templates/i18n/), got 'de'; the previous site/ is unchanged.\n",
+    )
+    assert tree_digest(root / "site") == before
+
+
 def test_failed_build_leaves_the_previous_site(tmp_path):
     root, before = built_project(tmp_path)
     (root / "cases" / "brightcart" / "brightcart-sofa-refund.yml").write_text("title: [\n")
@@ -448,7 +462,7 @@ def test_a_broken_feed_template_fails_the_build_and_leaves_the_previous_site(
     (root / "site_templates" / "files" / "atom.xml.j2").write_text("<feed>{{ nope(}}</feed>\n")
     result = build(root)
     assert result.returncode == 1
-    assert "unkept: site_templates: files/atom.xml.j2:1: unexpected '}'" in result.stderr
+    assert "unkept: error: site_templates: files/atom.xml.j2:1: unexpected '}'" in result.stderr
     assert "Traceback" not in result.stderr
     assert tree_digest(root / "site") == before
     assert not list(root.glob("site.tmp-*"))
@@ -478,7 +492,7 @@ def test_a_cache_folder_that_cannot_be_written_fails_the_build_clearly(tmp_path)
     result = build(root)
     assert result.returncode == 1
     assert result.stderr == (  # the render index is the first cache file the build writes
-        "unkept: .unkept-cache/render-index.json: Not a directory; "
+        "unkept: error: .unkept-cache/render-index.json: Not a directory; "
         "the previous site/ is unchanged.\n"
     )
     assert tree_digest(root / "site") == before
@@ -494,7 +508,7 @@ def test_a_cache_file_that_cannot_be_saved_fails_the_build_clearly(tmp_path, mon
     result = build(root)
     assert result.returncode == 1
     assert result.stderr == (
-        "unkept: cannot save the validation cache: .unkept-cache/check-index.json: "
+        "unkept: error: cannot save the validation cache: .unkept-cache/check-index.json: "
         "Is a directory; the previous site/ is unchanged.\n"
     )
     assert tree_digest(root / "site") == before

@@ -7,7 +7,8 @@ import time
 import pytest
 from werkzeug import Response
 
-from generator.github.http import BudgetExhausted, ServiceError, WebClient
+from generator.errors import BudgetExhausted, NotFound, ServiceError
+from generator.github.http import WebClient
 
 
 @pytest.fixture
@@ -56,9 +57,18 @@ def test_gives_up_after_retries_with_a_clear_message(client, httpserver):
 
 def test_client_errors_are_not_retried(client, httpserver):
     httpserver.expect_request("/x").respond_with_data("no", status=404)
-    with pytest.raises(ServiceError, match="HTTP 404"):
+    with pytest.raises(NotFound, match="HTTP 404") as caught:
         client.request("GET", "x")
+    assert caught.value.status == 404
     assert client.used == 1
+
+
+def test_other_refusals_carry_their_status_but_are_not_not_found(client, httpserver):
+    httpserver.expect_request("/x").respond_with_data("no", status=422)
+    with pytest.raises(ServiceError) as caught:
+        client.request("POST", "x")
+    assert not isinstance(caught.value, NotFound)
+    assert caught.value.status == 422
 
 
 def test_waits_for_the_github_rate_limit_reset(client, httpserver):

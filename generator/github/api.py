@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
 
-from generator.github.http import ServiceError, WebClient
+from generator.errors import NotFound, ServiceError
+from generator.github.http import WebClient
 
 API_VERSION = "2022-11-28"
 
@@ -70,10 +71,8 @@ class GitHub:
     def branch_sha(self, branch: str) -> str | None:
         try:
             ref = self.get(f"git/ref/heads/{quote(branch, safe='')}")
-        except ServiceError as exc:
-            if "HTTP 404" in str(exc):
-                return None
-            raise
+        except NotFound:
+            return None
         return ref["object"]["sha"]
 
     def create_branch(self, branch: str, sha: str) -> None:
@@ -82,10 +81,8 @@ class GitHub:
     def file_sha(self, path: str, branch: str) -> str | None:
         try:
             info = self.get(f"contents/{quote(path)}", params={"ref": branch})
-        except ServiceError as exc:
-            if "HTTP 404" in str(exc):
-                return None
-            raise
+        except NotFound:
+            return None
         return info.get("sha") if isinstance(info, dict) else None
 
     def put_file(self, path: str, content: bytes, branch: str, message: str) -> None:

@@ -16,15 +16,9 @@ from typing import Any
 
 import requests
 
+from generator.errors import BudgetExhausted, NotFound, ServiceError
+
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
-
-
-class ServiceError(Exception):
-    """A request failed for good (after retries, or over budget); the message is safe to print."""
-
-
-class BudgetExhausted(ServiceError):
-    """The run's maximum number of requests was reached."""
 
 
 @dataclass
@@ -70,6 +64,7 @@ class WebClient:
         """Send one request with retries; return the response whose status is in `ok`."""
         url = self.url(path)
         delay = self.backoff
+        response: requests.Response | None = None
         for attempt in range(self.retries + 1):
             if self.used >= self.max_requests:
                 raise BudgetExhausted(
@@ -97,9 +92,8 @@ class WebClient:
                     self.sleep(wait)
                     continue
                 if response.status_code not in RETRY_STATUSES:
-                    raise ServiceError(
-                        f"{method} {_safe(url)}: {problem}",
-                    )
+                    error = NotFound if response.status_code == 404 else ServiceError
+                    raise error(f"{method} {_safe(url)}: {problem}", response.status_code)
             if attempt == self.retries:
                 break
             wait = _retry_after(response, self.clock) if response is not None else None
@@ -108,7 +102,10 @@ class WebClient:
                 raise ServiceError(f"{method} {_safe(url)}: {problem}, asked to wait {wait:.0f} s")
             self.sleep(wait)
             delay *= 2
-        raise ServiceError(f"{method} {_safe(url)}: {problem} after {self.retries + 1} attempts")
+        raise ServiceError(
+            f"{method} {_safe(url)}: {problem} after {self.retries + 1} attempts",
+            response.status_code if response is not None else None,
+        )
 
     def json(self, method: str, path: str, **kwargs: Any) -> Any:
         """Send a request and decode its JSON answer; garbage is a ServiceError."""

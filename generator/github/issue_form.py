@@ -16,7 +16,8 @@ from typing import Any
 
 import yaml
 
-from generator.load.loader import BRAND_FILE, SLUG, UsageError
+from generator.errors import FormError, UsageError
+from generator.load.loader import BRAND_FILE, SLUG
 
 MAX_BODY = 64 * 1024
 NO_ANSWER = "_No response_"
@@ -45,10 +46,6 @@ CATEGORY_LABELS = {
     "Product": "product",
     "Other": "other",
 }
-
-
-class FormError(Exception):
-    """The issue's answers cannot make a case; the message says which answer and why."""
 
 
 def sections(body: str) -> dict[str, str]:

@@ -12,8 +12,8 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from generator.errors import ServiceError
 from generator.github.api import GitHub
-from generator.github.http import ServiceError
 from generator.model.values import Case
 
 LABEL = "stale-reminder"

@@ -9,120 +9,20 @@ loses nothing; contributors' case files are never rewritten.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote
 
-from generator.atomic import write_atomic
-from generator.github.http import BudgetExhausted, ServiceError, WebClient
+from generator.errors import BudgetExhausted, ServiceError
+from generator.github.http import WebClient
+from generator.load.archive_records import GONE_STATUSES, Record, load_records, save_records
+from generator.load.settings import Settings
 from generator.model.values import Case
 
-ARCHIVE_FILE = "archive/evidence.json"
 RECHECK_DAYS = 30
-GONE_STATUSES = frozenset({404, 410})
 _SNAPSHOT = re.compile(r"/web/(\d{14})[a-z_]*/")
-_SNAPSHOT_URL = re.compile(r"https://web\.archive\.org/web/\d{14}/https://\S+")
-
-
-@dataclass(frozen=True)
-class Record:
-    """What is known about one archived link."""
-
-    snapshot: str | None
-    """The Wayback Machine copy, like https://web.archive.org/web/20261124093000/https://..."""
-    archived_on: str | None
-    """Day of the snapshot (ISO 8601)."""
-    original_status: int | None
-    """HTTP status of the original at the last check; None when it did not answer."""
-    checked_on: str
-    """Day of the last check of the original."""
-
-    @property
-    def original_gone(self) -> bool:
-        """The original no longer answers, or answers that it is gone."""
-        return self.original_status is None or self.original_status in GONE_STATUSES
-
-
-class ArchiveFileError(Exception):
-    """archive/evidence.json is not what `unkept archive` writes."""
-
-
-def load_records(path: Path) -> dict[str, Record]:
-    """The records of `path`, checked (the file is committed, so it is untrusted input)."""
-    if not path.exists():
-        return {}
-    text = path.read_text("utf-8", errors="replace")
-
-    def fail(url: str | None, field: str, message: str) -> ArchiveFileError:
-        line = 1
-        if url is not None:  # the line of the link's key (JSON keeps no positions)
-            key = json.dumps(url, ensure_ascii=False) + ":"
-            line = next((n for n, t in enumerate(text.splitlines(), 1) if key in t), 1)
-        where = f"urls[{json.dumps(url, ensure_ascii=False)}]" if url is not None else "urls"
-        return ArchiveFileError(f"{ARCHIVE_FILE}:{line}:1: {where}{field}: {message}")
-
-    try:
-        raw = json.loads(text)
-    except ValueError as exc:
-        line, column = getattr(exc, "lineno", 1), getattr(exc, "colno", 1)
-        raise ArchiveFileError(
-            f"{ARCHIVE_FILE}:{line}:{column}: expected the JSON that unkept archive writes"
-        ) from exc
-    urls = raw.get("urls") if isinstance(raw, dict) else None
-    if not isinstance(urls, dict):
-        raise fail(None, "", "expected a mapping of links to records, as unkept archive writes")
-    records = {}
-    for url, r in urls.items():
-        if not url.startswith("https://"):
-            raise fail(url, "", "expected an https:// link")
-        if not isinstance(r, dict):
-            raise fail(
-                url,
-                "",
-                "expected a record with snapshot, archived_on, original_status and checked_on",
-            )
-        snapshot = r.get("snapshot")
-        if snapshot is not None and not (
-            isinstance(snapshot, str) and _SNAPSHOT_URL.fullmatch(snapshot)
-        ):
-            raise fail(
-                url, ".snapshot", f"expected a Wayback Machine https:// link, got {snapshot!r}"
-            )
-        status = r.get("original_status")
-        if status is not None and not (isinstance(status, int) and 100 <= status <= 599):
-            raise fail(url, ".original_status", f"expected an HTTP status, got {status!r}")
-        for key in ("archived_on", "checked_on"):
-            value = r.get(key)
-            if value is None and key == "archived_on":
-                continue
-            try:
-                dt.date.fromisoformat(value)
-            except (TypeError, ValueError):
-                raise fail(
-                    url, f".{key}", f"expected a date like 2026-01-31, got {value!r}"
-                ) from None
-        records[url] = Record(snapshot, r.get("archived_on"), status, r["checked_on"])
-    return records
-
-
-def save_records(path: Path, records: dict[str, Record]) -> None:
-    """Write `records` atomically, sorted, so diffs stay readable."""
-    payload = {
-        "format": 1,
-        "urls": {
-            url: {
-                "snapshot": r.snapshot,
-                "archived_on": r.archived_on,
-                "original_status": r.original_status,
-                "checked_on": r.checked_on,
-            }
-            for url, r in sorted(records.items())
-        },
-    }
-    write_atomic(path, (json.dumps(payload, indent=1, ensure_ascii=False) + "\n").encode())
 
 
 def links(cases: Iterable[Case]) -> list[str]:
@@ -136,13 +36,18 @@ def links(cases: Iterable[Case]) -> list[str]:
     return sorted(found)
 
 
-@dataclass
+@dataclass(frozen=True)
 class Endpoints:
     """Where the Wayback Machine is reached (tests point these at 127.0.0.1)."""
 
-    availability: str = "https://archive.org/wayback/available"
-    save: str = "https://web.archive.org/save/"
-    web: str = "https://web.archive.org/web/"
+    availability: str
+    save: str
+    web: str
+
+    @classmethod
+    def of(cls, settings: Settings) -> Endpoints:
+        """The endpoints set in `unkept.toml` (whose defaults are the real service's)."""
+        return cls(settings.wayback_availability, settings.wayback_save, settings.wayback_web)
 
 
 @dataclass
@@ -213,7 +118,7 @@ def check_original(client: WebClient, url: str) -> int | None:
     return response.status_code
 
 
-def archive(
+def archive_links(
     cases: Iterable[Case],
     *,
     path: Path,

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from generator.errors import UsageError
 from generator.load import schema, yamlsafe
 from generator.load.cache import CheckCache, Entry, digest
 from generator.load.problems import Problem, sort_problems
@@ -27,10 +28,6 @@ from generator.workers import CHUNK, PARALLEL_FROM, jobs, process_pool
 SLUG = re.compile(r"[a-z0-9][a-z0-9-]{1,79}")
 BRAND_FILE = "brand.yml"
 ALLOWED_AT_TOP = frozenset({"_template.yml", "README.md"})
-
-
-class UsageError(Exception):
-    """The command was asked for something that does not exist (exit status 2)."""
 
 
 @dataclass(frozen=True)

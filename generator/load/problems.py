@@ -5,12 +5,9 @@ Every check returns problems instead of raising, so that one run reports all of 
 
 from __future__ import annotations
 
-import contextlib
 import json
-import os
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
-from pathlib import Path
 
 
 @dataclass(frozen=True, order=True)
@@ -62,13 +59,3 @@ def render_problems(problems: list[Problem], fmt: str) -> str:
     if fmt == "github":
         return "\n".join(p.github() for p in problems)
     return "\n".join(p.text() for p in problems)
-
-
-def os_error_text(exc: OSError, root: Path) -> str:
-    """`.unkept-cache/render-index.json: Not a directory`: the file, relative, and why."""
-    name = exc.filename
-    if name is None:
-        return exc.strerror or str(exc)
-    with contextlib.suppress(ValueError):  # outside the project: the absolute path
-        name = Path(os.path.abspath(name)).relative_to(root.absolute()).as_posix()
-    return f"{name}: {exc.strerror or exc}"

@@ -9,13 +9,10 @@ import zoneinfo
 from dataclasses import dataclass, fields
 from pathlib import Path
 
+from generator.errors import SettingsError
 from generator.model.statuses import DEFAULT_STALE_DAYS
 
 SETTINGS_FILE = "unkept.toml"
-
-
-class SettingsError(Exception):
-    """unkept.toml is unreadable or holds a value of the wrong kind."""
 
 
 @dataclass(frozen=True)

@@ -6,13 +6,12 @@ import datetime as dt
 import re
 from pathlib import Path
 
-from generator.load.loader import BRAND_FILE, SLUG, UsageError
+from generator.errors import UsageError
+from generator.load.loader import BRAND_FILE, SLUG
 
 TEMPLATE = "_template.yml"
 TEMPLATE_DATE = "2026-01-05"
 TEMPLATE_HANDLE = "your-github-handle"
-HANDLE = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,37}[A-Za-z0-9])?")
-COUNTRY = re.compile(r"[A-Z]{2}")
 
 BRAND_SKELETON = """\
 # yaml-language-server: $schema=../../generator/schemas/brand.schema.json
@@ -47,10 +46,6 @@ def new_case(
     """Write `cases/<brand>/<id>.yml` (and brand.yml if the brand is new); return its path."""
     if not SLUG.fullmatch(brand):
         raise UsageError(f"expected a brand name like acme-telecom (a-z, 0-9, -), got {brand!r}")
-    if not HANDLE.fullmatch(by):
-        raise UsageError(f"--by: expected a GitHub user name like jane-doe, got {by!r}")
-    if country is not None and not COUNTRY.fullmatch(country):
-        raise UsageError(f"--country: expected a code like FR, got {country!r}")
     folder = root / cases_dir
     template = folder / TEMPLATE
     if not template.is_file():

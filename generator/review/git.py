@@ -8,7 +8,7 @@ import tarfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator.load.loader import UsageError
+from generator.errors import GitError, UsageError
 
 MAX_TREE_BYTES = 512 * 1024 * 1024
 
@@ -19,10 +19,10 @@ def _git(root: Path, *args: str) -> bytes:
             ["git", "-C", str(root), *args], capture_output=True, check=True, timeout=300
         ).stdout
     except FileNotFoundError as exc:
-        raise UsageError("git is not installed") from exc
+        raise GitError("git is not installed") from exc
     except subprocess.CalledProcessError as exc:
         message = exc.stderr.decode("utf-8", "replace").strip().splitlines()
-        raise UsageError(f"git {' '.join(args[:2])}: {message[-1] if message else exc}") from exc
+        raise GitError(f"git {' '.join(args[:2])}: {message[-1] if message else exc}") from exc
 
 
 def merge_base(root: Path, base: str) -> str:

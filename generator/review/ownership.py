@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from generator.load import yamlsafe
+from generator.load.loader import BRAND_FILE
 from generator.load.problems import Problem
 from generator.review.git import Change, changed_files, files_at
 
@@ -98,14 +99,42 @@ def replies_come_from_brand_maintainers(
         )
 
 
+def brand_files_are_the_trackers(status: str, new: dict[str, Any] | None) -> Iterator[Violation]:
+    """Rules `brand-file` and `brand-maintainers`: brand files belong to tracker maintainers."""
+    if status != "A":
+        yield (
+            "",
+            "only tracker maintainers may edit or delete a brand file (rule: brand-file)",
+        )
+    elif new and new.get("maintainers"):
+        yield (
+            "maintainers",
+            "only tracker maintainers may name a brand's maintainers (rule: brand-maintainers)",
+        )
+
+
+def cases_are_never_deleted(status: str) -> Iterator[Violation]:
+    """Rule `never-delete`: a case stays, withdrawn if need be, so its URL never dies."""
+    if status == "D":
+        yield (
+            "",
+            "cases are never deleted or renamed; set status: withdrawn instead "
+            "(rule: never-delete)",
+        )
+
+
 def ownership_problems(
-    root: Path, base: str, author: str, tracker_maintainers: list[str]
+    root: Path, base: str, author: str, tracker_maintainers: list[str], cases_dir: str = "cases"
 ) -> list[Problem]:
-    """Every ownership rule the changes since `base` break, for a pull request by `author`."""
+    """Every ownership rule the changes since `base` break, for a pull request by `author`.
+
+    Only files under `cases_dir` (`cases/<brand>/<file>.yml`) are judged.
+    """
     if author in tracker_maintainers:
         return []
-    changes: list[Change] = changed_files(root, base)
-    old_files = files_at(root, base)
+    folder = cases_dir.strip("/")
+    changes: list[Change] = changed_files(root, base, folder)
+    old_files = files_at(root, base, folder)
     problems: list[Problem] = []
 
     def add(path: str, violations: Iterator[Violation]) -> None:
@@ -114,57 +143,21 @@ def ownership_problems(
 
     for change in changes:
         path = change.path
-        name = path.rsplit("/", 1)[-1]
-        if path.count("/") != 2 or not name.endswith(".yml"):
+        brand_dir, _, name = path.removeprefix(f"{folder}/").rpartition("/")
+        if "/" in brand_dir or not brand_dir or not name.endswith(".yml"):
             continue
-        brand_file = old_files.get(path.rsplit("/", 1)[0] + "/brand.yml")
-        maintainers = list((_data(brand_file) or {}).get("maintainers") or [])
         current = root / path
         new = _data(current.read_bytes()) if current.is_file() else None
-        if name == "brand.yml":
-            if change.status != "A":
-                add(
-                    path,
-                    iter(
-                        [
-                            (
-                                "",
-                                "only tracker maintainers may edit or delete a brand "
-                                "file (rule: brand-file)",
-                            )
-                        ]
-                    ),
-                )
-            elif new and new.get("maintainers"):
-                add(
-                    path,
-                    iter(
-                        [
-                            (
-                                "maintainers",
-                                "only tracker maintainers may name a brand's "
-                                "maintainers (rule: brand-maintainers)",
-                            )
-                        ]
-                    ),
-                )
+        if name == BRAND_FILE:
+            add(path, brand_files_are_the_trackers(change.status, new))
             continue
         if change.status == "D":
-            add(
-                path,
-                iter(
-                    [
-                        (
-                            "",
-                            "cases are never deleted or renamed; set status: withdrawn "
-                            "instead (rule: never-delete)",
-                        )
-                    ]
-                ),
-            )
+            add(path, cases_are_never_deleted(change.status))
             continue
         if new is None:
             continue  # unkept check reports why the file cannot be read
+        brand_file = old_files.get(f"{folder}/{brand_dir}/{BRAND_FILE}")
+        maintainers = list((_data(brand_file) or {}).get("maintainers") or [])
         if change.status == "A":
             add(path, new_case_is_the_authors(new, author))
             add(path, replies_come_from_brand_maintainers(None, new, author, maintainers))

@@ -30,45 +30,21 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import MkDocsException
 
 from generator.export import opendata
-from generator.github.wayback import ARCHIVE_FILE, ArchiveFileError, Record, load_records
+from generator.load.archive_records import ARCHIVE_FILE, Record, load_records
 from generator.load.cache import CheckCache
 from generator.load.loader import load_corpus
 from generator.model.deadlines import DEFAULT_DEADLINES, FALLBACK_DEADLINE, default_deadline
 from generator.export.downloads import write_downloads
 from generator.model.ranking import MIN_DECIDED_FOR_RATE
 from generator.site.plan import CATEGORIES, RANKING_ROWS, Page, SiteData, compute, site_pages
-from generator.load.problems import Problem, os_error_text
+from generator.load.problems import Problem
 from generator.site.templates import TEMPLATES_DIR, environment, load_strings, render_page
-from generator.site.render_index import (
-    AS_OF_STAMP,
-    COMMIT_STAMP,
-    STAMPS,
-    Rendered,
-    RenderIndex,
-    build_key,
-    page_key,
-    stamped,
-)
+from generator.site.render_index import AS_OF_STAMP, COMMIT_STAMP, STAMPS, Rendered, RenderIndex, build_key, page_key, stamped
 from generator.load.settings import Settings
-from generator.workers import (
-    CHUNK,
-    PARALLEL_FROM,
-    beside,
-    can_fork,
-    collector_paused,
-    jobs,
-    process_pool,
-)
+from generator.workers import CHUNK, PARALLEL_FROM, beside, can_fork, collector_paused, jobs, process_pool
+from generator.errors import ArchiveFileError, BuildFailed, TemplateError, os_error_text
 
 _YAML_UNSAFE = re.compile("[\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff]")
-
-
-class BuildFailed(Exception):
-    """The site could not be built; the previous site is still in place."""
-
-    def __init__(self, message: str, problems: tuple[Problem, ...] = ()) -> None:
-        super().__init__(message)
-        self.problems = problems
 
 
 @dataclass(frozen=True)

@@ -16,11 +16,9 @@ import jinja2
 import yaml
 from markupsafe import Markup, escape
 
+from generator.errors import TemplateError
+
 TEMPLATES_DIR = "site_templates"
-
-
-class TemplateError(Exception):
-    """The site templates or their strings are missing or inconsistent."""
 
 
 def load_strings(templates: Path, lang: str) -> dict[str, Any]:
@@ -29,7 +27,8 @@ def load_strings(templates: Path, lang: str) -> dict[str, Any]:
     if not path.is_file():
         known = sorted(p.stem for p in (templates / "i18n").glob("*.yml"))
         raise TemplateError(
-            f"mkdocs.yml: theme.language: expected one of {', '.join(known)}, got {lang!r}"
+            f"mkdocs.yml: theme.language: expected one of {', '.join(known)} (the languages "
+            f"of {TEMPLATES_DIR}/i18n/), got {lang!r}"
         )
     return yaml.safe_load(path.read_text("utf-8"))
 

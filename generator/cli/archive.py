@@ -1,0 +1,49 @@
+"""`unkept archive`: keep a Wayback Machine copy of every evidence and source link."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import click
+
+from generator.cli.app import App, as_of_option, max_requests_option, pass_app
+from generator.errors import ExitStatus
+
+
+@click.command()
+@as_of_option
+@max_requests_option(200)
+@pass_app
+def archive(app: App, as_of: dt.date | None, max_requests: int) -> int:
+    """Archive every evidence and source link not yet archived.
+
+    Also checks that the originals still answer. Results go to archive/evidence.json, never
+    into the case files. Exits 1 when some links failed (what succeeded is kept).
+    """
+    from generator.github.http import WebClient
+    from generator.github.wayback import Endpoints, archive_links
+    from generator.load.archive_records import ARCHIVE_FILE
+
+    day = app.as_of(as_of)
+    corpus = app.load_valid(day)
+    settings = app.settings
+
+    def client(base_url: str, retries: int = 4) -> WebClient:
+        return WebClient(
+            base_url,
+            max_requests=max_requests,
+            retries=retries,
+            timeout=settings.http_timeout,
+            backoff=settings.http_backoff,
+        )
+
+    summary = archive_links(
+        corpus.cases,
+        path=app.root / ARCHIVE_FILE,
+        today=day,
+        wayback=client(settings.wayback_availability),
+        originals=client("", retries=1),
+        endpoints=Endpoints.of(settings),
+    )
+    click.echo(summary.text())
+    return ExitStatus.INVALID if summary.failed else ExitStatus.OK

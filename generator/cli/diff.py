@@ -1,0 +1,31 @@
+"""`unkept diff BASE`: what a change does to the tracker, as Markdown for a job summary."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import click
+
+from generator.cli.app import App, as_of_option, pass_app
+
+
+@click.command()
+@click.argument("base")
+@as_of_option
+@pass_app
+def diff(app: App, base: str, as_of: dt.date | None) -> None:
+    """Compare the cases with BASE (a git ref, like origin/main) at their merge base.
+
+    Prints, as Markdown: cases added, changed or removed, promises that change status, and
+    how the ranking moves.
+    """
+    from generator.review.report import compare, report
+
+    old, new = compare(
+        app.root,
+        base,
+        as_of=app.as_of(as_of),
+        cases_dir=app.settings.cases_dir,
+        stale_days=app.settings.stale_days,
+    )
+    click.echo(report(old, new, base=base), nl=False)
