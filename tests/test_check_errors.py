@@ -244,6 +244,64 @@ def test_bad_input_gets_one_exact_message(project, run, content, expected):
     assert result.err.strip().endswith("1 problem.")
 
 
+# The stable code of each bad input's problem (`--format json`): messages may be reworded,
+# codes are not renamed.
+CODES = {
+    "malformed-yaml": "yaml.syntax",
+    "duplicate-key": "yaml.duplicate-key",
+    "yaml11-boolean": "yaml.ambiguous",
+    "yaml11-boolean-key": "yaml.key",
+    "yaml11-octal": "yaml.ambiguous",
+    "yaml11-sexagesimal": "yaml.ambiguous",
+    "yaml11-date": "yaml.ambiguous",
+    "datetime-without-offset": "yaml.ambiguous",
+    "explicit-tag": "yaml.tag",
+    "billion-laughs": "yaml.anchor",
+    "not-a-date": "schema.value",
+    "impossible-date": "schema.value",
+    "due-and-within": "schema.forbidden",
+    "bad-delay": "schema.value",
+    "unknown-field": "schema.unknown-field",
+    "unknown-kind": "schema.value",
+    "missing-field": "schema.required",
+    "title-too-long": "schema.value",
+    "kept-before-made": "case.date.order",
+    "closed-before-opened": "case.date.order",
+    "closed-while-open": "schema.forbidden",
+    "closed-without-date": "schema.required",
+    "date-after-as-of": "case.date.future",
+    "http-link": "schema.value",
+    "javascript-link": "schema.value",
+    "link-with-credentials": "schema.value",
+    "email-address": "case.pii.email",
+    "phone-number": "case.pii.phone",
+    "international-phone": "case.pii.phone",
+    "iban": "case.pii.iban",
+    "card-number": "case.pii.card",
+    "unknown-currency": "case.currency",
+    "float-amount": "schema.value",
+    "unknown-country": "schema.value",
+    "empty-file": "yaml.empty",
+    "list-at-top": "schema.not-a-mapping",
+    "two-documents": "yaml.syntax",
+    "non-utf8": "file.encoding",
+    "too-big": "file.too-large",
+}
+
+
+@pytest.mark.parametrize(
+    ("content", "expected", "code"),
+    [pytest.param(c, e, CODES[i], id=i) for i, c, e in BAD_INPUTS],
+)
+def test_bad_input_has_a_stable_code_at_the_same_place(project, run, content, expected, code):
+    project.case(content)
+    result = run("--root", project.root, "check", "--as-of", AS_OF, "--format", "json")
+    (problem,) = json.loads(result.out)
+    where = f"{problem['line']}:{problem['column']}: "
+    where += f"{problem['field']}: " if problem["field"] else ""
+    assert (problem["code"], expected.startswith(where)) == (code, True)
+
+
 def test_billion_laughs_fails_fast(project, run):
     project.case(LAUGHS + "".join(f"x{i}: &x{i} [*i, *i, *i, *i, *i]\n" for i in range(20)))
     started = time.monotonic()
@@ -436,6 +494,7 @@ def test_json_format_lists_problems(project, run):
             "column": 10,
             "field": "country",
             "message": "expected an ISO 3166-1 alpha-2 country code like FR or GB, got 'XX'",
+            "code": "schema.value",
         }
     ]
 

@@ -3,6 +3,7 @@ and `unkept diff`'s report of what the change does."""
 
 from __future__ import annotations
 
+import json
 import subprocess
 
 import pytest
@@ -238,5 +239,19 @@ def test_rules_apply_to_a_custom_cases_folder(tmp_path, run):
         "data/cases/acme/acme-ann.yml:1:1: edits a case submitted by demo-ann; only its "
         "submitter or a tracker maintainer may edit it (rule: case-owner)"
     ]
+    as_json = run(
+        "--root",
+        root,
+        "check",
+        "--as-of",
+        AS_OF,
+        "--author",
+        "demo-bob",
+        "--base",
+        "main",
+        "--format",
+        "json",
+    )
+    assert [p["code"] for p in json.loads(as_json.out)] == ["pr.case-owner"]
     mine = run("--root", root, "check", "--as-of", AS_OF, "--author", "demo-ann", "--base", "main")
     assert mine.code == 0, mine.out + mine.err

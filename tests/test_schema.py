@@ -7,7 +7,7 @@ import pycountry
 import pytest
 
 from generator.load import schema, yamlsafe
-from generator.load.loader import read_document
+from generator.load.read import read_document
 from tests.conftest import REPO
 
 

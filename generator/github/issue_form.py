@@ -17,7 +17,7 @@ from typing import Any
 import yaml
 
 from generator.errors import FormError, UsageError
-from generator.load.loader import BRAND_FILE, SLUG
+from generator.load.discover import BRAND_FILE, SLUG
 
 MAX_BODY = 64 * 1024
 NO_ANSWER = "_No response_"

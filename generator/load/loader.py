@@ -1,61 +1,34 @@
-"""Find, read and validate every brand and case under `cases/`.
+"""Load and check every brand and case: the checking pipeline, top to bottom.
 
-Reads top to bottom as the checking pipeline: discover the files without following links,
-read each one bounded, parse it strictly, validate it against its schema, build the typed
-value, apply the named rules, then the rules that span files. Every problem is collected;
-nothing is raised for bad data.
+Discover the files, read each one (bounded, strict, schema-checked), build the typed value,
+apply the named rules, then the rules that span files. Every problem is collected; nothing is
+raised for bad data. Many files are read on every core, and a validation cache skips the
+files known to be valid.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import os
-import re
-from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from generator.errors import UsageError
-from generator.load import schema, yamlsafe
+from generator.load import yamlsafe
 from generator.load.cache import CheckCache, Entry, digest
+from generator.load.discover import (
+    BRAND_FILE,
+    CaseFile,
+    discover,
+    display,
+    duplicate_ids,
+    resolve_targets,
+)
 from generator.load.problems import Problem, sort_problems
+from generator.load.read import read_document
 from generator.load.rules import case_violations, latest_recorded_day
-from generator.model.values import Brand, Case, brand_from_data, case_from_data
+from generator.model.values import Brand, Case, brand_from_data
 from generator.workers import CHUNK, PARALLEL_FROM, jobs, process_pool
-
-SLUG = re.compile(r"[a-z0-9][a-z0-9-]{1,79}")
-BRAND_FILE = "brand.yml"
-ALLOWED_AT_TOP = frozenset({"_template.yml", "README.md"})
-
-
-@dataclass(frozen=True)
-class CaseFile:
-    """A case file found on disk, before it is read."""
-
-    brand: str
-    """The brand folder's name."""
-    case_id: str
-    """The file name without `.yml`."""
-    file: str
-    """Absolute path (a string: discovery makes a hundred thousand of these)."""
-    relative: str
-    """Path relative to the project root, as shown in messages."""
-
-    @property
-    def path(self) -> Path:
-        return Path(self.file)
-
-    def case(self, data: dict[str, Any], content_digest: str) -> Case:
-        """The case this file holds, from its validated data and its content digest."""
-        return case_from_data(
-            data,
-            case_id=self.case_id,
-            brand=self.brand,
-            file=self.relative,
-            digest=content_digest,
-        )
 
 
 @dataclass(frozen=True)
@@ -72,164 +45,6 @@ class Corpus:
     """How many files were read."""
     valid_cases: int = 0
     """How many cases are valid (also when the cases themselves were not kept)."""
-
-
-@dataclass(frozen=True)
-class Layout:
-    """What discovery found under `cases/`."""
-
-    brand_dirs: dict[str, Path]
-    """Brand folders by slug."""
-    case_files: tuple[CaseFile, ...]
-    """Every case file, sorted by path."""
-    problems: tuple[Problem, ...]
-    """Misplaced files, links, bad names."""
-
-
-def display(path: Path, root: Path) -> str:
-    """A path as shown in messages: relative to the project root, with forward slashes."""
-    try:
-        return path.relative_to(root).as_posix()
-    except ValueError:
-        return path.as_posix()
-
-
-def _file_problem(path: Path, root: Path, message: str) -> Problem:
-    return Problem(display(path, root), 1, 1, "", message)
-
-
-def discover(cases_dir: Path, root: Path) -> Layout:
-    """List brand folders and case files, refusing links and anything out of place."""
-    problems: list[Problem] = []
-    brand_dirs: dict[str, Path] = {}
-    case_files: list[CaseFile] = []
-    for top in sorted(os.scandir(cases_dir), key=lambda e: e.name):
-        path = Path(top.path)
-        if top.is_symlink():
-            problems.append(
-                _file_problem(
-                    path, root, "symbolic links are not allowed; expected a real file or folder"
-                )
-            )
-        elif top.is_dir(follow_symlinks=False):
-            if not SLUG.fullmatch(top.name):
-                problems.append(
-                    _file_problem(
-                        path,
-                        root,
-                        f"expected a brand folder name like "
-                        f"acme-telecom (a-z, 0-9, -), got {top.name!r}",
-                    )
-                )
-                continue
-            brand_dirs[top.name] = path
-            prefix = f"{display(cases_dir, root)}/{top.name}/"
-            case_files.extend(_discover_brand(path, top.name, root, problems, prefix))
-        elif not (top.name in ALLOWED_AT_TOP or top.name.startswith(".")):
-            problems.append(
-                _file_problem(
-                    path, root, "expected cases in a brand folder: cases/<brand>/<case-id>.yml"
-                )
-            )
-    return Layout(brand_dirs, tuple(case_files), tuple(problems))
-
-
-def _discover_brand(
-    folder: Path, brand: str, root: Path, problems: list[Problem], prefix: str
-) -> list[CaseFile]:
-    found: list[CaseFile] = []
-    has_brand_file = False
-    for entry in sorted(os.scandir(folder), key=lambda e: e.name):
-        name = entry.name
-        if (
-            name.endswith(".yml")
-            and name != BRAND_FILE
-            and SLUG.fullmatch(name[:-4])
-            and (entry.is_file(follow_symlinks=False))
-        ):  # the common case first, without building a Path
-            found.append(CaseFile(brand, name[:-4], entry.path, prefix + name))
-            continue
-        path = Path(entry.path)
-        if entry.name.startswith("."):
-            continue
-        if entry.is_symlink():
-            problems.append(
-                _file_problem(path, root, "symbolic links are not allowed; expected a real file")
-            )
-        elif entry.is_dir(follow_symlinks=False):
-            problems.append(_file_problem(path, root, "expected no sub-folders in a brand folder"))
-        elif entry.name == BRAND_FILE:
-            has_brand_file = True
-        else:
-            problems.append(
-                _file_problem(
-                    path,
-                    root,
-                    "expected a case file named <case-id>.yml, "
-                    "with a-z, 0-9 and - only (like acme-refund-2026-03)",
-                )
-            )
-    if not has_brand_file and found:
-        for case_file in found:
-            problems.append(
-                _file_problem(
-                    case_file.path,
-                    root,
-                    f"expected {BRAND_FILE} in cases/{brand}/ describing the brand; none found",
-                )
-            )
-        return []
-    return found
-
-
-@dataclass(frozen=True)
-class Read:
-    """A file read and checked against its schema."""
-
-    doc: yamlsafe.Document | None
-    """The document, when it is well-formed and matches the schema."""
-    problems: list[Problem]
-    raw: bytes = b""
-    stat: os.stat_result | None = None
-
-
-def read_document(path: Path, root: Path, schema_name: str) -> Read:
-    """Read, parse and schema-validate one file: the document, or every problem with it."""
-    name = display(path, root)
-
-    def problem(error: yamlsafe.LoadError) -> Problem:
-        return Problem(name, error.line, error.column, error.field, error.message)
-
-    try:
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
-    except OSError as exc:
-        return Read(None, [Problem(name, 1, 1, "", f"cannot be read: {exc.strerror}")])
-    with os.fdopen(fd, "rb") as handle:
-        st = os.fstat(handle.fileno())
-        if st.st_size > yamlsafe.MAX_BYTES:  # refuse before reading: the limit bounds memory
-            return Read(None, [problem(yamlsafe.too_big(st.st_size))])
-        raw = handle.read(yamlsafe.MAX_BYTES + 1)
-    text, error = yamlsafe.decode(raw)
-    if error:
-        return Read(None, [problem(error)])
-    doc, errors = yamlsafe.parse(text, positions=False)
-    if errors:
-        return Read(None, [problem(e) for e in errors])
-    if not isinstance(doc.data, dict):
-        return Read(
-            None,
-            [
-                Problem(
-                    name, 1, 1, "", f"expected a mapping of fields, got {schema.describe(doc.data)}"
-                )
-            ],
-        )
-    errors = schema.validate(doc, schema_name)
-    if errors:  # rare: parse again, this time recording where each value is
-        doc, _ = yamlsafe.parse(text)
-        errors = schema.validate(doc, schema_name)
-        return Read(None, [problem(e) for e in errors])
-    return Read(doc, [], raw, st)
 
 
 def load_brand(slug: str, folder: Path, root: Path) -> tuple[Brand | None, list[Problem]]:
@@ -276,8 +91,8 @@ def load_case(
         return Loaded(
             None,
             [
-                Problem(name, *doc.where(path), yamlsafe.format_path(path), message)
-                for path, message in violations
+                Problem(name, *doc.where(path), yamlsafe.format_path(path), message, code)
+                for path, message, code in violations
             ],
         )
     st = read.stat
@@ -321,64 +136,6 @@ def load_cases(
     with process_pool(workers) as pool:
         results = pool.map(_load_chunk, chunks, [root] * n, [as_of] * n, [keep] * n)
         return [item for chunk in results for item in chunk]
-
-
-def duplicate_ids(case_files: Iterable[CaseFile]) -> list[Problem]:
-    """A case id names one case across all brands, so its page URL is unambiguous."""
-    by_id: dict[str, list[CaseFile]] = defaultdict(list)
-    for case_file in case_files:
-        by_id[case_file.case_id].append(case_file)
-    problems = []
-    for same in by_id.values():
-        if len(same) > 1:
-            for case_file in same:
-                others = ", ".join(c.relative for c in same if c is not case_file)
-                problems.append(
-                    Problem(
-                        case_file.relative,
-                        1,
-                        1,
-                        "",
-                        f"case id {case_file.case_id!r} is already used by "
-                        f"{others}; expected a unique id",
-                    )
-                )
-    return problems
-
-
-def resolve_targets(
-    paths: Sequence[Path], cases_dir: Path, root: Path
-) -> tuple[list[Path], list[Problem]]:
-    """The absolute paths named on the command line, each checked to lie inside `cases/`."""
-    targets: list[Path] = []
-    problems: list[Problem] = []
-    for given in paths:
-        path = given if given.is_absolute() else root / given
-        if not os.path.lexists(path):
-            raise UsageError(f"{given.as_posix()}: no such file or folder")
-        absolute = Path(os.path.abspath(path))
-        real_inside = Path(os.path.realpath(path)).is_relative_to(os.path.realpath(cases_dir))
-        if not absolute.is_relative_to(cases_dir) or not real_inside:
-            problems.append(
-                Problem(
-                    given.as_posix(),
-                    1,
-                    1,
-                    "",
-                    f"expected a file inside {display(cases_dir, root)}/, got one outside it",
-                )
-            )
-        elif any(
-            p.is_symlink() for p in (absolute, *absolute.parents) if p.is_relative_to(cases_dir)
-        ):
-            problems.append(
-                _file_problem(
-                    absolute, root, "symbolic links are not allowed; expected a real file"
-                )
-            )
-        else:
-            targets.append(absolute)
-    return targets, problems
 
 
 def load_corpus(

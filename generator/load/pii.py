@@ -14,6 +14,8 @@ from dataclasses import dataclass
 import phonenumbers
 from stdnum import iban, luhn
 
+from generator.load.problems import Code
+
 _EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
 _DIGIT_RUN = re.compile(r"\+?[0-9][0-9 ().\-/]{5,}[0-9]")
 _IBAN = re.compile(r"\b[A-Z]{2}[0-9]{2}(?: ?[A-Z0-9]){11,30}\b")
@@ -30,6 +32,8 @@ class Finding:
     """Where it starts in the text (0-based)."""
     masked: str
     """A hint that locates it without repeating it in public logs: `jo…`."""
+    code: Code
+    """The problem code it is reported under."""
 
 
 def _mask(value: str) -> str:
@@ -39,19 +43,24 @@ def _mask(value: str) -> str:
 def find_personal_data(text: str, country: str) -> list[Finding]:
     """Every e-mail address, phone number, IBAN and card number in `text`."""
     found = [
-        Finding("an e-mail address", m.start(), _mask(m.group())) for m in _EMAIL.finditer(text)
+        Finding("an e-mail address", m.start(), _mask(m.group()), Code.CASE_PII_EMAIL)
+        for m in _EMAIL.finditer(text)
     ]
     if not _DIGIT_RUN.search(text):
         return found
     for m in _IBAN.finditer(text):
         if iban.is_valid(m.group()):
-            found.append(Finding("an IBAN", m.start(), _mask(m.group())))
+            found.append(Finding("an IBAN", m.start(), _mask(m.group()), Code.CASE_PII_IBAN))
     for m in _CARD.finditer(text):
         digits = re.sub(r"[^0-9]", "", m.group())
         if digits[0] in "23456" and luhn.is_valid(digits):
-            found.append(Finding("a payment card number", m.start(), _mask(m.group())))
+            found.append(
+                Finding("a payment card number", m.start(), _mask(m.group()), Code.CASE_PII_CARD)
+            )
     covered = {f.offset for f in found}
     for match in phonenumbers.PhoneNumberMatcher(text, country, phonenumbers.Leniency.VALID):
         if match.start not in covered:
-            found.append(Finding("a phone number", match.start, _mask(match.raw_string)))
+            found.append(
+                Finding("a phone number", match.start, _mask(match.raw_string), Code.CASE_PII_PHONE)
+            )
     return sorted(found, key=lambda f: f.offset)

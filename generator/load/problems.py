@@ -7,7 +7,90 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
+from enum import StrEnum
+
+
+class Code(StrEnum):
+    """A stable name for each kind of problem, printed by `unkept check --format json`.
+
+    Messages may be reworded; codes are not renamed, so programs and tests can rely on them.
+    """
+
+    FILE_UNREADABLE = "file.unreadable"
+    """The file exists but cannot be read."""
+    FILE_TOO_LARGE = "file.too-large"
+    """Over the size limit (256 KiB)."""
+    FILE_ENCODING = "file.encoding"
+    """Not UTF-8 text."""
+    FILE_SYMLINK = "file.symlink"
+    """A symbolic link where a real file or folder is expected."""
+    FILE_MISPLACED = "file.misplaced"
+    """A file or folder where none belongs (a case outside a brand folder, a sub-folder)."""
+    FILE_NAME = "file.name"
+    """A brand folder or case file name that is not a slug."""
+    FILE_OUTSIDE = "file.outside-cases"
+    """A path named on the command line that lies outside the cases folder."""
+    BRAND_MISSING = "brand.missing"
+    """A brand folder with cases but no brand.yml."""
+    YAML_SYNTAX = "yaml.syntax"
+    """Not valid YAML."""
+    YAML_EMPTY = "yaml.empty"
+    """An empty file."""
+    YAML_ANCHOR = "yaml.anchor"
+    """Anchors and aliases (& and *), refused."""
+    YAML_TAG = "yaml.tag"
+    """Explicit tags (!!python/...), refused."""
+    YAML_DUPLICATE_KEY = "yaml.duplicate-key"
+    """A key given twice in one mapping."""
+    YAML_KEY = "yaml.key"
+    """A key that is not plain text (a list, or a word YAML 1.1 reads as a boolean)."""
+    YAML_AMBIGUOUS = "yaml.ambiguous"
+    """A plain value YAML 1.1 reads as something else than it looks (no, 0123, 1:30)."""
+    YAML_DEPTH = "yaml.depth"
+    """Nested too deep."""
+    SCHEMA_NOT_MAPPING = "schema.not-a-mapping"
+    """The document is not a mapping of fields."""
+    SCHEMA_UNKNOWN_FIELD = "schema.unknown-field"
+    """A field the format does not have."""
+    SCHEMA_REQUIRED = "schema.required"
+    """A required field is missing."""
+    SCHEMA_FORBIDDEN = "schema.forbidden"
+    """A field that must not be there (given what else is)."""
+    SCHEMA_VALUE = "schema.value"
+    """A value of the wrong type, form or range."""
+    CASE_ID_DUPLICATE = "case.id.duplicate"
+    """Two case files with one id."""
+    CASE_DATE_ORDER = "case.date.order"
+    """A date before the one it follows (kept before made, closed before opened)."""
+    CASE_DATE_FUTURE = "case.date.future"
+    """An event recorded after the as-of day."""
+    CASE_CURRENCY = "case.currency"
+    """An amount in a currency that does not exist."""
+    CASE_PII_EMAIL = "case.pii.email"
+    """An e-mail address in free text."""
+    CASE_PII_PHONE = "case.pii.phone"
+    """A phone number in free text."""
+    CASE_PII_IBAN = "case.pii.iban"
+    """An IBAN in free text."""
+    CASE_PII_CARD = "case.pii.card"
+    """A payment card number in free text."""
+    PR_SUBMITTER_IS_AUTHOR = "pr.submitter-is-author"
+    """A pull request adds a case in someone else's name."""
+    PR_CASE_OWNER = "pr.case-owner"
+    """A pull request edits a case its author did not submit."""
+    PR_SUBMITTER_UNCHANGED = "pr.submitter-unchanged"
+    """A pull request changes who submitted a case."""
+    PR_BRAND_REPLY = "pr.brand-reply"
+    """A reply added by someone who is not one of the brand's maintainers."""
+    PR_REPLIES_APPEND_ONLY = "pr.replies-append-only"
+    """Earlier replies edited or removed."""
+    PR_BRAND_FILE = "pr.brand-file"
+    """A brand file edited or deleted by someone who is not a tracker maintainer."""
+    PR_BRAND_MAINTAINERS = "pr.brand-maintainers"
+    """A brand's maintainers named by someone who is not a tracker maintainer."""
+    PR_NEVER_DELETE = "pr.never-delete"
+    """A case deleted or renamed."""
 
 
 @dataclass(frozen=True, order=True)
@@ -24,6 +107,12 @@ class Problem:
     """Where in the document: `promises[0].due`; empty when the whole file is at fault."""
     message: str
     """What was expected and what arrived."""
+    code: Code
+    """What kind of problem it is, stable across versions."""
+
+    def at(self, file: str) -> Problem:
+        """The same problem, in `file` (readers find problems before they know the name)."""
+        return replace(self, file=file)
 
     def text(self) -> str:
         """`cases/acme/foo.yml:12:5: promises[0].due: expected ..., got 'soon'`."""

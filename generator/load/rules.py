@@ -7,14 +7,24 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 from functools import cache
+from typing import NamedTuple
 
 import pycountry
 
 from generator.load.pii import find_personal_data
+from generator.load.problems import Code
 from generator.load.yamlsafe import Path
 from generator.model.values import Case, Moment, Money
 
-Violation = tuple[Path, str]
+
+class Violation(NamedTuple):
+    """A rule broken at one place of a case."""
+
+    path: Path
+    """Where in the document: `("promises", 0, "due")`."""
+    message: str
+    """What was expected and what arrived."""
+    code: Code
 
 
 def is_not_before(
@@ -22,13 +32,15 @@ def is_not_before(
 ) -> Iterator[Violation]:
     """`later` (at `path`) must not fall before `earlier`."""
     if later is not None and earlier is not None and later < earlier:
-        yield path, f"expected a date on or after {what} ({earlier}), got {later}"
+        message = f"expected a date on or after {what} ({earlier}), got {later}"
+        yield Violation(path, message, Code.CASE_DATE_ORDER)
 
 
 def is_not_after(day: dt.date | None, limit: dt.date, path: Path) -> Iterator[Violation]:
     """A recorded event cannot have happened after the as-of day."""
     if day is not None and day > limit:
-        yield path, f"expected a date on or before the as-of date {limit}, got {day}"
+        message = f"expected a date on or before the as-of date {limit}, got {day}"
+        yield Violation(path, message, Code.CASE_DATE_FUTURE)
 
 
 @cache
@@ -40,7 +52,8 @@ def is_currency(code: str) -> bool:
 def has_real_currency(money: Money | None, path: Path) -> Iterator[Violation]:
     """Amounts name a currency that exists."""
     if money is not None and not is_currency(money.currency):
-        yield path, f"expected an ISO 4217 currency code like EUR, got {money.currency!r}"
+        message = f"expected an ISO 4217 currency code like EUR, got {money.currency!r}"
+        yield Violation(path, message, Code.CASE_CURRENCY)
 
 
 def has_no_personal_data(text: str | None, country: str, path: Path) -> Iterator[Violation]:
@@ -48,14 +61,12 @@ def has_no_personal_data(text: str | None, country: str, path: Path) -> Iterator
     if not text:
         return
     for finding in find_personal_data(text, country):
-        yield (
-            path,
-            (
-                f"expected no personal data, got what looks like {finding.kind} "
-                f"(starting {finding.masked!r} at character {finding.offset + 1}); "
-                "remove it or replace it with [redacted]"
-            ),
+        message = (
+            f"expected no personal data, got what looks like {finding.kind} "
+            f"(starting {finding.masked!r} at character {finding.offset + 1}); "
+            "remove it or replace it with [redacted]"
         )
+        yield Violation(path, message, finding.code)
 
 
 def _day(moment: Moment | None) -> dt.date | None:

@@ -19,7 +19,8 @@ from typing import Any
 import fastjsonschema
 import jsonschema
 
-from generator.load.yamlsafe import Document, LoadError, Path, format_path
+from generator.load.problems import Code, Problem
+from generator.load.yamlsafe import Document, Path, format_path
 
 SCHEMA_NAMES = ("case", "brand")
 
@@ -71,7 +72,7 @@ def _fast_validator(name: str) -> Any:
     )
 
 
-def validate(doc: Document, schema_name: str) -> list[LoadError]:
+def validate(doc: Document, schema_name: str) -> list[Problem]:
     """Every way `doc` breaks the schema, one message per offending value.
 
     A valid document is confirmed by the compiled validator; only an invalid one goes through
@@ -83,7 +84,7 @@ def validate(doc: Document, schema_name: str) -> list[LoadError]:
         pass
     else:
         return []
-    errors: list[LoadError] = []
+    errors: list[Problem] = []
     for error in _validator(schema_name).iter_errors(doc.data):
         errors.extend(_explain(error, doc, load_schema(schema_name)))
     return errors
@@ -102,7 +103,7 @@ def _containing_object(error: jsonschema.ValidationError, root: dict[str, Any]) 
 
 def _explain(
     error: jsonschema.ValidationError, doc: Document, root: dict[str, Any]
-) -> list[LoadError]:
+) -> list[Problem]:
     path: Path = tuple(error.absolute_path)
     if error.validator == "additionalProperties":
         known = sorted(error.schema.get("properties", {}))
@@ -119,7 +120,9 @@ def _explain(
         why = error.schema.get("errorMessage") if "properties" not in error.schema else None
         text = f"missing; {expected}" + (f" ({why})" if why else "")
         line, column = doc.where(path)
-        return [LoadError(line, column, format_path((*path, missing)), text)]
+        return [
+            Problem("", line, column, format_path((*path, missing)), text, Code.SCHEMA_REQUIRED)
+        ]
     line, column = doc.where(path)
     expected = error.schema.get("errorMessage")
     if expected is None:
@@ -130,7 +133,7 @@ def _explain(
         if len(forbidden) == 1:
             path = (*path, forbidden[0])
             line, column = doc.where(path, key=True)
-        return [LoadError(line, column, format_path(path), expected)]
+        return [Problem("", line, column, format_path(path), expected, Code.SCHEMA_FORBIDDEN)]
     if error.validator in ("maxLength", "minLength") and isinstance(error.instance, str):
         got = f"{len(error.instance)} characters"
     elif error.validator in ("maxItems", "minItems") and isinstance(error.instance, list):
@@ -140,15 +143,18 @@ def _explain(
     else:
         got = describe(error.instance)
     hint = _did_you_mean(error)
-    return [LoadError(line, column, format_path(path), f"{expected}, got {got}{hint}")]
+    message = f"{expected}, got {got}{hint}"
+    return [Problem("", line, column, format_path(path), message, Code.SCHEMA_VALUE)]
 
 
-def _unknown_key(doc: Document, path: Path, known: list[str]) -> LoadError:
+def _unknown_key(doc: Document, path: Path, known: list[str]) -> Problem:
     line, column = doc.where(path, key=True)
     key = str(path[-1])
     close = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
     hint = f"; did you mean {close[0]!r}?" if close else f"; expected one of {', '.join(known)}"
-    return LoadError(line, column, format_path(path), f"unknown field{hint}")
+    return Problem(
+        "", line, column, format_path(path), f"unknown field{hint}", Code.SCHEMA_UNKNOWN_FIELD
+    )
 
 
 def _expected(schema: dict[str, Any]) -> str | None:

@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 
 from generator.errors import UsageError
-from generator.load.loader import BRAND_FILE, SLUG
+from generator.load.discover import BRAND_FILE, SLUG
 
 TEMPLATE = "_template.yml"
 TEMPLATE_DATE = "2026-01-05"

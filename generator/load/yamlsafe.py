@@ -17,6 +17,8 @@ from typing import Any
 
 import yaml
 
+from generator.load.problems import Code, Problem
+
 try:  # libyaml's C parser is about 8x faster; fall back where it was not compiled in.
     from yaml import CSafeLoader as _Loader
 except ImportError:  # pragma: no cover - depends on how PyYAML was built
@@ -37,20 +39,6 @@ _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _ISO_DATETIME = re.compile(
     r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}(?::[0-9]{2})?(?:Z|[+-][0-9]{2}:[0-9]{2})"
 )
-
-
-@dataclass(frozen=True)
-class LoadError:
-    """A problem found while reading a file, before any schema is applied."""
-
-    line: int
-    """1-based line."""
-    column: int
-    """1-based column."""
-    field: str
-    """Dotted path of the value at fault, or empty."""
-    message: str
-    """What was expected and what arrived."""
 
 
 @dataclass(frozen=True)
@@ -88,14 +76,19 @@ def format_path(path: Path) -> str:
     return out
 
 
-def too_big(size: int) -> LoadError:
+def too_big(size: int) -> Problem:
     """The error for a file of `size` bytes, over the limit."""
-    return LoadError(
-        1, 1, "", f"file is {size} bytes; expected at most {MAX_BYTES} bytes (256 KiB)"
+    return Problem(
+        "",
+        1,
+        1,
+        "",
+        f"file is {size} bytes; expected at most {MAX_BYTES} bytes (256 KiB)",
+        Code.FILE_TOO_LARGE,
     )
 
 
-def decode(raw: bytes) -> tuple[str | None, LoadError | None]:
+def decode(raw: bytes) -> tuple[str | None, Problem | None]:
     """UTF-8 text of `raw`, or an error naming the line of the first bad byte."""
     if len(raw) > MAX_BYTES:
         return None, too_big(len(raw))
@@ -104,16 +97,18 @@ def decode(raw: bytes) -> tuple[str | None, LoadError | None]:
     except UnicodeDecodeError as exc:
         line = raw.count(b"\n", 0, exc.start) + 1
         column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
-        return None, LoadError(
+        return None, Problem(
+            "",
             line,
             column,
             "",
             f"expected UTF-8 text, got byte 0x{raw[exc.start]:02x} that is not valid UTF-8",
+            Code.FILE_ENCODING,
         )
     return text.removeprefix("\ufeff"), None
 
 
-def parse(text: str, *, positions: bool = True) -> tuple[Document | None, list[LoadError]]:
+def parse(text: str, *, positions: bool = True) -> tuple[Document | None, list[Problem]]:
     """Parse one YAML document strictly; return it, or every problem found.
 
     With `positions=False` the document records no positions (faster); callers parse again
@@ -129,11 +124,13 @@ def parse(text: str, *, positions: bool = True) -> tuple[Document | None, list[L
     except yaml.MarkedYAMLError as exc:
         return None, [_syntax_error(exc)]
     except yaml.YAMLError as exc:
-        return None, [LoadError(1, 1, "", f"expected valid YAML: {exc}")]
+        return None, [Problem("", 1, 1, "", f"expected valid YAML: {exc}", Code.YAML_SYNTAX)]
     finally:
         loader.dispose()
     if node is None:
-        return None, [LoadError(1, 1, "", "file is empty; expected a YAML mapping")]
+        return None, [
+            Problem("", 1, 1, "", "file is empty; expected a YAML mapping", Code.YAML_EMPTY)
+        ]
     builder = _Builder(track=positions)
     data = builder.build(node, (), 0)
     if builder.errors:
@@ -145,34 +142,38 @@ def _mark(mark: Any) -> tuple[int, int]:
     return mark.line + 1, mark.column + 1
 
 
-def _syntax_error(exc: yaml.MarkedYAMLError) -> LoadError:
+def _syntax_error(exc: yaml.MarkedYAMLError) -> Problem:
     mark = exc.problem_mark or exc.context_mark
     line, column = _mark(mark) if mark else (1, 1)
     what = " ".join(x for x in (exc.context, exc.problem) if x)
-    return LoadError(line, column, "", f"expected valid YAML, but {what}")
+    return Problem("", line, column, "", f"expected valid YAML, but {what}", Code.YAML_SYNTAX)
 
 
-def _refuse_anchors_and_tags(text: str) -> LoadError | None:
+def _refuse_anchors_and_tags(text: str) -> Problem | None:
     """Scan events (cheap, no tree) so a billion-laughs file fails at its first anchor."""
     try:
         for event in yaml.parse(text, Loader=_Loader):
             if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
                 line, column = _mark(event.start_mark)
-                return LoadError(
+                return Problem(
+                    "",
                     line,
                     column,
                     "",
                     "anchors and aliases (& and *) are not "
                     "allowed; expected each value written out in full",
+                    Code.YAML_ANCHOR,
                 )
             if getattr(event, "tag", None) not in (None, "!"):
                 line, column = _mark(event.start_mark)
-                return LoadError(
+                return Problem(
+                    "",
                     line,
                     column,
                     "",
                     f"tags such as {event.tag!r} are not "
                     "allowed; expected plain values (quote text if needed)",
+                    Code.YAML_TAG,
                 )
     except yaml.MarkedYAMLError as exc:
         return _syntax_error(exc)
@@ -186,17 +187,17 @@ class _Builder:
         self.track = track
         self.positions: dict[Path, tuple[int, int]] = {}
         self.key_positions: dict[Path, tuple[int, int]] = {}
-        self.errors: list[LoadError] = []
+        self.errors: list[Problem] = []
 
-    def fail(self, node: Any, path: Path, message: str) -> None:
+    def fail(self, node: Any, path: Path, message: str, code: Code) -> None:
         line, column = _mark(node.start_mark)
-        self.errors.append(LoadError(line, column, format_path(path), message))
+        self.errors.append(Problem("", line, column, format_path(path), message, code))
 
     def build(self, node: Any, path: Path, depth: int) -> Any:
         if self.track:
             self.positions[path] = _mark(node.start_mark)
         if depth > MAX_DEPTH:
-            self.fail(node, path, f"nested more than {MAX_DEPTH} levels deep")
+            self.fail(node, path, f"nested more than {MAX_DEPTH} levels deep", Code.YAML_DEPTH)
             return None
         if isinstance(node, yaml.MappingNode):
             return self.mapping(node, path, depth)
@@ -209,7 +210,12 @@ class _Builder:
         seen: dict[str, Any] = {}
         for key_node, value_node in node.value:
             if not isinstance(key_node, yaml.ScalarNode):
-                self.fail(key_node, path, "expected a plain text key, got a list or mapping")
+                self.fail(
+                    key_node,
+                    path,
+                    "expected a plain text key, got a list or mapping",
+                    Code.YAML_KEY,
+                )
                 continue
             key = key_node.value
             child = (*path, key)
@@ -220,12 +226,16 @@ class _Builder:
                     child,
                     f"expected a field name, got {key!r}, which YAML 1.1 "
                     f"reads as {reads_as}; put it in quotes if it is meant",
+                    Code.YAML_KEY,
                 )
                 continue
             if key in out:
                 first = seen[key].start_mark.line + 1
                 self.fail(
-                    key_node, child, f"duplicate key; {key!r} was already given on line {first}"
+                    key_node,
+                    child,
+                    f"duplicate key; {key!r} was already given on line {first}",
+                    Code.YAML_DUPLICATE_KEY,
                 )
                 continue
             seen[key] = key_node
@@ -275,6 +285,7 @@ class _Builder:
             path,
             f"expected {expected} (or text in quotes), got {node.value!r}, "
             f"which YAML 1.1 reads as {reads_as}",
+            Code.YAML_AMBIGUOUS,
         )
         return _INVALID
 

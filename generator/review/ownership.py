@@ -16,11 +16,12 @@ from pathlib import Path
 from typing import Any
 
 from generator.load import yamlsafe
-from generator.load.loader import BRAND_FILE
-from generator.load.problems import Problem
+from generator.load.discover import BRAND_FILE
+from generator.load.problems import Code, Problem
 from generator.review.git import Change, changed_files, files_at
 
-Violation = tuple[str, str]  # (field, message)
+Violation = tuple[str, str, Code]
+"""(field, message, code): a rule broken, where, and which; the message names the rule."""
 
 
 def _data(raw: bytes | None) -> dict[str, Any] | None:
@@ -43,10 +44,8 @@ def new_case_is_the_authors(new: dict[str, Any], author: str) -> Iterator[Violat
     if owner != author:
         yield (
             "submitted_by",
-            (
-                f"expected your own GitHub name {author!r} for a new case, got "
-                f"{owner!r} (rule: submitter-is-author)"
-            ),
+            (f"expected your own GitHub name {author!r} for a new case, got {owner!r}"),
+            Code.PR_SUBMITTER_IS_AUTHOR,
         )
 
 
@@ -60,16 +59,15 @@ def only_the_submitter_edits(
             "",
             (
                 f"edits a case submitted by {owner}; only its submitter or a tracker "
-                "maintainer may edit it (rule: case-owner)"
+                "maintainer may edit it"
             ),
+            Code.PR_CASE_OWNER,
         )
     if new.get("submitted_by") != owner:
         yield (
             "submitted_by",
-            (
-                f"expected {owner!r}: the submitter of a case never changes "
-                "(rule: submitter-unchanged)"
-            ),
+            (f"expected {owner!r}: the submitter of a case never changes"),
+            Code.PR_SUBMITTER_UNCHANGED,
         )
 
 
@@ -86,16 +84,15 @@ def replies_come_from_brand_maintainers(
             "brand_reply",
             (
                 f"{author} is not a maintainer of this brand; only the brand's "
-                "maintainers may add its replies (rule: brand-reply)"
+                "maintainers may add its replies"
             ),
+            Code.PR_BRAND_REPLY,
         )
     elif after[: len(before)] != before:
         yield (
             "brand_reply",
-            (
-                "expected earlier replies unchanged, with new ones added after "
-                "them (rule: replies-append-only)"
-            ),
+            ("expected earlier replies unchanged, with new ones added after them"),
+            Code.PR_REPLIES_APPEND_ONLY,
         )
 
 
@@ -104,12 +101,14 @@ def brand_files_are_the_trackers(status: str, new: dict[str, Any] | None) -> Ite
     if status != "A":
         yield (
             "",
-            "only tracker maintainers may edit or delete a brand file (rule: brand-file)",
+            "only tracker maintainers may edit or delete a brand file",
+            Code.PR_BRAND_FILE,
         )
     elif new and new.get("maintainers"):
         yield (
             "maintainers",
-            "only tracker maintainers may name a brand's maintainers (rule: brand-maintainers)",
+            "only tracker maintainers may name a brand's maintainers",
+            Code.PR_BRAND_MAINTAINERS,
         )
 
 
@@ -118,8 +117,8 @@ def cases_are_never_deleted(status: str) -> Iterator[Violation]:
     if status == "D":
         yield (
             "",
-            "cases are never deleted or renamed; set status: withdrawn instead "
-            "(rule: never-delete)",
+            "cases are never deleted or renamed; set status: withdrawn instead",
+            Code.PR_NEVER_DELETE,
         )
 
 
@@ -138,8 +137,9 @@ def ownership_problems(
     problems: list[Problem] = []
 
     def add(path: str, violations: Iterator[Violation]) -> None:
-        for field, message in violations:
-            problems.append(Problem(path, 1, 1, field, message))
+        for field, message, code in violations:
+            rule = code.removeprefix("pr.")
+            problems.append(Problem(path, 1, 1, field, f"{message} (rule: {rule})", code))
 
     for change in changes:
         path = change.path
