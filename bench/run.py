@@ -32,7 +32,7 @@ from pathlib import Path
 import yaml
 
 from bench.corpus import AS_OF, write_corpus
-from generator.site.build import nav
+from generator.site.mkdocs import nav
 from generator.site.templates import load_strings
 
 REPO = Path(__file__).resolve().parent.parent
@@ -42,6 +42,8 @@ FULL = {
     "build": [(1_000, 200), (10_000, 200)],
 }
 QUICK = {"check": [(1_000, 200)], "build": [(1_000, 200)]}
+SMOKE = {"check": [(50, 10)], "build": [(50, 10)]}
+"""The harness end to end in seconds, for the test suite: no figure of it means anything."""
 
 
 @dataclass(frozen=True)
@@ -411,12 +413,13 @@ def update_readme(readme: Path, markdown: str) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.run")
     parser.add_argument("--quick", action="store_true", help="1,000 cases only, one run")
+    parser.add_argument("--smoke", action="store_true", help="50 cases, one run (tests)")
     parser.add_argument("--runs", type=int, default=None, help="runs per command (median)")
     parser.add_argument("--out", type=Path, default=REPO / "bench-results")
     parser.add_argument("--readme", type=Path, default=None, help="README to update")
     args = parser.parse_args(argv)
-    plan = QUICK if args.quick else FULL
-    runs = args.runs or (1 if args.quick else 5)
+    plan = SMOKE if args.smoke else QUICK if args.quick else FULL
+    runs = args.runs or (1 if args.quick or args.smoke else 5)
     results: list[Measure] = []
     with tempfile.TemporaryDirectory(prefix="unkept-bench-") as tmp:
         for cases, brands in plan["check"]:

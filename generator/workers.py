@@ -5,10 +5,15 @@ from __future__ import annotations
 
 import concurrent.futures
 import contextlib
+import functools
 import gc
 import multiprocessing
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+T = TypeVar("T")
 
 PARALLEL_FROM = 400
 """Below this many items (files, pages), one process is faster than starting a pool."""
@@ -27,9 +32,44 @@ def can_fork() -> bool:
     return "fork" in multiprocessing.get_all_start_methods()
 
 
+_STATE: Any = None
+"""In a worker process, the state its pool was started with. The package's only global: a
+forked worker inherits it from its initializer instead of having it pickled with each task."""
+
+
+def _install(state: Any) -> None:
+    """The pool's initializer, run once in each worker."""
+    global _STATE
+    _STATE = state
+
+
+def _run(task: Callable[..., T], *args: Any) -> T:
+    """Run `task(state, *args)` in a worker."""
+    return task(_STATE, *args)
+
+
+@dataclass(frozen=True)
+class Pool:
+    """Worker processes that each hold one state; tasks are called as `task(state, *args)`.
+
+    A task must be a module-level function: it is sent to the worker by name.
+    """
+
+    executor: concurrent.futures.ProcessPoolExecutor
+
+    def map(self, task: Callable[..., T], *iterables: Iterable[Any]) -> Iterator[T]:
+        """`task(state, *args)` for each tuple of arguments, results in order."""
+        return self.executor.map(functools.partial(_run, task), *iterables)
+
+    def submit(self, task: Callable[..., T], *args: Any) -> concurrent.futures.Future[T]:
+        """`task(state, *args)` in a worker, started now."""
+        return self.executor.submit(_run, task, *args)
+
+
 @contextlib.contextmanager
-def process_pool(workers: int) -> Iterator[concurrent.futures.ProcessPoolExecutor]:
-    """A pool of forked workers (spawned where fork does not exist).
+def process_pool(workers: int, state: Any = None) -> Iterator[Pool]:
+    """A pool of forked workers, each holding `state` (spawned where fork does not exist,
+    when `state` must pickle).
 
     The parent's objects are frozen out of the garbage collector first: otherwise a
     collection in a worker writes to every object's header, and copy-on-write then copies
@@ -40,8 +80,10 @@ def process_pool(workers: int) -> Iterator[concurrent.futures.ProcessPoolExecuto
     if fork:
         gc.freeze()
     try:
-        with concurrent.futures.ProcessPoolExecutor(workers, mp_context=context) as pool:
-            yield pool
+        with concurrent.futures.ProcessPoolExecutor(
+            workers, mp_context=context, initializer=_install, initargs=(state,)
+        ) as executor:
+            yield Pool(executor)
     finally:
         if fork:
             gc.unfreeze()
@@ -66,17 +108,17 @@ def collector_paused() -> Iterator[None]:
 
 
 @contextlib.contextmanager
-def beside(task: Callable[[], None]) -> Iterator[None]:
-    """Run `task` in a forked worker while the body runs here; raise its error after.
+def beside(task: Callable[[Any], None], state: Any) -> Iterator[None]:
+    """Run `task(state)` in a forked worker while the body runs here; raise its error after.
 
-    `task` must be a module-level function (it is sent to the worker by name). With one
-    job, or without fork, it runs here, after the body.
+    `task` must be a module-level function. With one job, or without fork, it runs here,
+    after the body.
     """
     if jobs() == 1 or not can_fork():
         yield
-        task()
+        task(state)
         return
-    with process_pool(1) as pool:
+    with process_pool(1, state) as pool:
         done = pool.submit(task)
         yield
         done.result()

@@ -569,8 +569,8 @@ def test_search_partial_override_is_materials_own_but_for_its_label():
 def test_page_body_in_front_matter_comes_back_exactly(text):
     from mkdocs.utils import meta
 
-    from generator.site.build import front_matter
     from generator.site.plan import Page
+    from generator.site.render import front_matter
 
     source = front_matter(Page("cases/x.md", "case.md.j2", "x", {}, search=False), html=text)
     assert meta.get_data(source)[1]["unkept_html"] == text
@@ -581,8 +581,8 @@ def test_ranking_page_shows_the_top_brands_and_points_to_the_csv(tmp_path, monke
 
     from generator.export.downloads import write_downloads
     from generator.load.loader import load_corpus
-    from generator.site import build
-    from generator.site.plan import compute
+    from generator.model.tracker import compute
+    from generator.site import render
     from generator.site.render_index import RenderIndex
     from generator.site.templates import environment, load_strings
 
@@ -595,9 +595,9 @@ def test_ranking_page_shows_the_top_brands_and_points_to_the_csv(tmp_path, monke
         stale_days=90,
     )
     templates = REPO / "site_templates"
-    monkeypatch.setattr(build, "RANKING_ROWS", 2)
+    monkeypatch.setattr(render, "RANKING_ROWS", 2)
     strings = load_strings(templates, "en")
-    build.render_docs(
+    render.render_docs(
         tmp_path,
         data,
         strings,

@@ -13,12 +13,17 @@ from tests.sitebuild import build
 from tests.test_site import tree_digest
 
 
+def scale(state: int, value: int) -> int:
+    """A task: the state its pool was started with, times `value`."""
+    return state * value
+
+
 @pytest.mark.skipif(not can_fork(), reason="fork is how workers start on Linux and macOS")
 def test_the_pool_freezes_the_heap_while_it_runs_and_thaws_it_after():
     assert gc.get_freeze_count() == 0
-    with process_pool(2) as pool:
+    with process_pool(2, 10) as pool:
         assert gc.get_freeze_count() > 0  # the workers' collector leaves it alone
-        assert list(pool.map(abs, [-1, -2, 3])) == [1, 2, 3]
+        assert list(pool.map(scale, [-1, -2, 3])) == [-10, -20, 30]  # state 10, in each worker
     assert gc.get_freeze_count() == 0
 
 

@@ -15,9 +15,9 @@ from typing import Any
 import jinja2
 
 from generator.export import feeds, opendata
-from generator.site.plan import SiteData
+from generator.model.tracker import Tracker
 
-DATA_FILES: dict[str, Callable[[SiteData], str | bytes]] = {
+DATA_FILES: dict[str, Callable[[Tracker], str | bytes]] = {
     "data/cases.json": opendata.cases_json,
     "data/promises.csv": opendata.promises_csv,
     "data/brands.csv": lambda data: opendata.brands_csv(data.ranking),
@@ -28,7 +28,7 @@ DATA_FILES: dict[str, Callable[[SiteData], str | bytes]] = {
 
 def write_downloads(
     folder: Path,
-    data: SiteData,
+    data: Tracker,
     t: dict[str, Any],
     *,
     env: jinja2.Environment,
@@ -51,7 +51,7 @@ def write_downloads(
 
 def write_feeds(
     put: Callable[[str, str | bytes], None],
-    data: SiteData,
+    data: Tracker,
     t: dict[str, Any],
     *,
     env: jinja2.Environment,

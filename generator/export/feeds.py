@@ -14,8 +14,8 @@ from dataclasses import dataclass
 import icalendar
 
 from generator.model.statuses import Status
+from generator.model.tracker import Tracker
 from generator.model.values import Case
-from generator.site.plan import SiteData
 
 FEED_ENTRIES = 50
 BADGE_COLOURS = ((0, "brightgreen"), (1, "orange"), (5, "red"))
@@ -35,7 +35,7 @@ class FeedEntry:
     brand: str
 
 
-def feed_entries(data: SiteData, t: dict, cases: Iterable[Case]) -> list[FeedEntry]:
+def feed_entries(data: Tracker, t: dict, cases: Iterable[Case]) -> list[FeedEntry]:
     """The newest entries about `cases` (all of them, or one brand's), newest first."""
     entries = []
     for case in cases:
@@ -66,7 +66,7 @@ def feed_entries(data: SiteData, t: dict, cases: Iterable[Case]) -> list[FeedEnt
     return entries[:FEED_ENTRIES]
 
 
-def calendar(data: SiteData, cases: Sequence[Case], *, brand_name: str, site_url: str) -> bytes:
+def calendar(data: Tracker, cases: Sequence[Case], *, brand_name: str, site_url: str) -> bytes:
     """An iCalendar file with one all-day event per pending deadline of the brand."""
     cal = icalendar.Calendar()
     cal.add("prodid", "-//Unkept//unkept deadlines//EN")

@@ -17,8 +17,8 @@ from typing import Any
 from generator import FORMAT_VERSION, __version__
 from generator.model.ranking import BrandFigures
 from generator.model.statuses import PromiseStatus
+from generator.model.tracker import Tracker
 from generator.model.values import Case
-from generator.site.plan import SiteData
 
 LICENCE = {
     "name": "CC-BY-4.0",
@@ -207,7 +207,7 @@ def promise_row(s: PromiseStatus, case: Case) -> list[Any]:
     return row
 
 
-def promises_csv(data: SiteData) -> str:
+def promises_csv(data: Tracker) -> str:
     """Every promise of every case not withdrawn, by case id then number."""
     rows = [
         promise_row(s, c)
@@ -218,7 +218,7 @@ def promises_csv(data: SiteData) -> str:
     return _csv(PROMISE_COLUMNS, rows)
 
 
-def meta(data: SiteData) -> dict[str, Any]:
+def meta(data: Tracker) -> dict[str, Any]:
     """What a figure needs to be reproduced: the day, the commit and the versions."""
     return {
         "as_of": data.as_of.isoformat(),
@@ -287,7 +287,7 @@ def case_json(case: Case, statuses: Sequence[PromiseStatus]) -> dict[str, Any]:
     }
 
 
-def cases_json(data: SiteData) -> str:
+def cases_json(data: Tracker) -> str:
     """Every case with its statuses, and the `meta` block: one case per line.
 
     Compact lines use the C encoder (`indent` would use the pure-Python one, 10x slower at
@@ -311,7 +311,7 @@ def _schema(columns: Sequence[Column], key: list[str]) -> dict[str, Any]:
     return {"fields": fields, "primaryKey": key, "missingValues": [""]}
 
 
-def datapackage(data: SiteData) -> str:
+def datapackage(data: Tracker) -> str:
     """A Frictionless Data Package (v2) describing brands.csv and promises.csv."""
 
     def resource(

@@ -111,7 +111,8 @@ def load_case(
     return Loaded(read.doc.data if keep else None, [], entry)
 
 
-def _load_chunk(chunk: list[CaseFile], root: Path, as_of: dt.date, keep: bool) -> list[Loaded]:
+def _load_chunk(state: tuple[Path, dt.date, bool], chunk: list[CaseFile]) -> list[Loaded]:
+    root, as_of, keep = state
     return [load_case(c, root, as_of, keep) for c in chunk]
 
 
@@ -126,16 +127,14 @@ def load_cases(
     With `keep=False` (checking only) the workers send back problems, not cases, which
     saves pickling every case between processes.
     """
+    state = (root, as_of, keep)
     workers = min(jobs(), max(1, len(case_files) // CHUNK))
     if workers == 1 or len(case_files) < PARALLEL_FROM:
-        return _load_chunk(case_files, root, as_of, keep)
+        return _load_chunk(state, case_files)
     chunks = [case_files[i : i + CHUNK] for i in range(0, len(case_files), CHUNK)]
-    # forked workers inherit the loaded modules and compiled validators (no re-import); the
-    # process is single-threaded here.
-    n = len(chunks)
-    with process_pool(workers) as pool:
-        results = pool.map(_load_chunk, chunks, [root] * n, [as_of] * n, [keep] * n)
-        return [item for chunk in results for item in chunk]
+    # forked workers inherit the loaded modules and compiled validators (no re-import)
+    with process_pool(workers, state) as pool:
+        return [item for chunk in pool.map(_load_chunk, chunks) for item in chunk]
 
 
 def load_corpus(

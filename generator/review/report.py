@@ -13,20 +13,20 @@ from pathlib import Path
 
 from generator.load.loader import load_corpus
 from generator.model.ranking import BrandFigures
+from generator.model.tracker import Tracker, compute
 from generator.review.git import files_at, write_tree
-from generator.site.plan import SiteData, compute
 
 
 @dataclass(frozen=True)
 class Side:
     """One side of the comparison."""
 
-    data: SiteData
+    data: Tracker
     files: dict[str, bytes]
     problems: int
 
 
-def _side(root: Path, cases_dir: str, as_of: dt.date, stale_days: int) -> tuple[SiteData, int]:
+def _side(root: Path, cases_dir: str, as_of: dt.date, stale_days: int) -> tuple[Tracker, int]:
     corpus = load_corpus(root, cases_dir=cases_dir, as_of=as_of)
     return compute(corpus.brands, corpus.cases, as_of=as_of, commit="", stale_days=stale_days), len(
         corpus.problems

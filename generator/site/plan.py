@@ -6,17 +6,17 @@ only from validated slugs or `safe_title`, because the theme prints titles witho
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from generator.model.ranking import due_within, newly_overdue
+from generator.model.statuses import is_stale
+from generator.model.tracker import Tracker, month_ends, overdue_history, sub_ranking
+from generator.model.values import Case
 from generator.site.charts import bar_chart
-from generator.model.statuses import PromiseStatus, case_statuses, is_stale, overdue_on
-from generator.model.ranking import BrandFigures, Headline, due_within, headline, newly_overdue, rank_brands
-from generator.model.values import Brand, Case
 
 CATEGORIES = ("contact", "returns-refunds", "delivery", "product", "other")
 CHART_MONTHS = 12
@@ -65,73 +65,7 @@ class Page:
         return "../" * self.url.count("/")
 
 
-@dataclass(frozen=True)
-class SiteData:
-    """Everything computed for one build, from which every page and data file is made."""
-
-    as_of: dt.date
-    commit: str
-    brands: dict[str, Brand]
-    cases: tuple[Case, ...]
-    statuses: dict[str, tuple[PromiseStatus, ...]]
-    """Promise statuses by case id."""
-    ranking: tuple[BrandFigures, ...]
-    headline: Headline
-    stale_days: int
-
-    @property
-    def all_statuses(self) -> list[PromiseStatus]:
-        return [s for c in self.cases for s in self.statuses[c.id]]
-
-    @property
-    def rows(self) -> dict[str, BrandFigures]:
-        return {r.slug: r for r in self.ranking}
-
-
-def compute(
-    brands: dict[str, Brand], cases: Sequence[Case], *, as_of: dt.date, commit: str, stale_days: int
-) -> SiteData:
-    """Statuses, ranking and headline figures for the given day."""
-    statuses = {c.id: case_statuses(c, as_of, stale_days=stale_days) for c in cases}
-    ranking = rank_brands(brands, cases, (s for v in statuses.values() for s in v))
-    return SiteData(
-        as_of, commit, brands, tuple(cases), statuses, ranking, headline(ranking), stale_days
-    )
-
-
-def sub_ranking(
-    data: SiteData, keep_case: Any = None, keep_status: Any = None
-) -> tuple[BrandFigures, ...]:
-    """The ranking restricted to some cases or some promises."""
-    cases = [c for c in data.cases if keep_case is None or keep_case(c)]
-    statuses = [
-        s for c in cases for s in data.statuses[c.id] if keep_status is None or keep_status(s)
-    ]
-    return rank_brands(data.brands, cases, statuses)
-
-
-def month_ends(as_of: dt.date, months: int) -> list[dt.date]:
-    """The last day of each of the `months - 1` months before as-of's month, then as-of."""
-    ends = []
-    first = as_of.replace(day=1)
-    for _ in range(months - 1):
-        first = (first - dt.timedelta(days=1)).replace(day=1)
-    while first < as_of.replace(day=1):
-        nxt = (first + dt.timedelta(days=32)).replace(day=1)
-        ends.append(nxt - dt.timedelta(days=1))
-        first = nxt
-    return [*ends, as_of]
-
-
-def overdue_history(
-    cases: Iterable[Case], statuses: Mapping[str, Sequence[PromiseStatus]], days: Sequence[dt.date]
-) -> list[tuple[str, int]]:
-    """How many promises were overdue at the end of each of `days`, from today's data."""
-    live = [(c, s) for c in cases if c.status != "withdrawn" for s in statuses[c.id]]
-    return [(day.isoformat()[:7], sum(1 for c, s in live if overdue_on(c, s, day))) for day in days]
-
-
-def site_pages(data: SiteData, t: Mapping[str, Any]) -> list[Page]:
+def site_pages(data: Tracker, t: Mapping[str, Any]) -> list[Page]:
     """Every page of the site, in a stable order; `t` holds the interface strings."""
     rows = data.rows
     cases_by_brand: dict[str, list[Case]] = defaultdict(list)

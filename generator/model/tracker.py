@@ -1,0 +1,83 @@
+"""The tracker on a given day: every promise's status, the ranking and the headline figures.
+
+A pure function of the brands, the cases, the as-of day and the data's commit, so any
+published figure can be reproduced from the data and the date. Also the figures about the
+past that charts show, judged from today's data.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from generator.model.ranking import BrandFigures, Headline, headline, rank_brands
+from generator.model.statuses import PromiseStatus, case_statuses, overdue_on
+from generator.model.values import Brand, Case
+
+
+@dataclass(frozen=True)
+class Tracker:
+    """The tracker as computed on one day: every page, data file and report is made from it."""
+
+    as_of: dt.date
+    commit: str
+    brands: dict[str, Brand]
+    cases: tuple[Case, ...]
+    statuses: dict[str, tuple[PromiseStatus, ...]]
+    """Promise statuses by case id."""
+    ranking: tuple[BrandFigures, ...]
+    headline: Headline
+    stale_days: int
+
+    @property
+    def all_statuses(self) -> list[PromiseStatus]:
+        return [s for c in self.cases for s in self.statuses[c.id]]
+
+    @property
+    def rows(self) -> dict[str, BrandFigures]:
+        return {r.slug: r for r in self.ranking}
+
+
+def compute(
+    brands: dict[str, Brand], cases: Sequence[Case], *, as_of: dt.date, commit: str, stale_days: int
+) -> Tracker:
+    """Statuses, ranking and headline figures for the given day."""
+    statuses = {c.id: case_statuses(c, as_of, stale_days=stale_days) for c in cases}
+    ranking = rank_brands(brands, cases, (s for v in statuses.values() for s in v))
+    return Tracker(
+        as_of, commit, brands, tuple(cases), statuses, ranking, headline(ranking), stale_days
+    )
+
+
+def sub_ranking(
+    data: Tracker, keep_case: Any = None, keep_status: Any = None
+) -> tuple[BrandFigures, ...]:
+    """The ranking restricted to some cases or some promises."""
+    cases = [c for c in data.cases if keep_case is None or keep_case(c)]
+    statuses = [
+        s for c in cases for s in data.statuses[c.id] if keep_status is None or keep_status(s)
+    ]
+    return rank_brands(data.brands, cases, statuses)
+
+
+def month_ends(as_of: dt.date, months: int) -> list[dt.date]:
+    """The last day of each of the `months - 1` months before as-of's month, then as-of."""
+    ends = []
+    first = as_of.replace(day=1)
+    for _ in range(months - 1):
+        first = (first - dt.timedelta(days=1)).replace(day=1)
+    while first < as_of.replace(day=1):
+        nxt = (first + dt.timedelta(days=32)).replace(day=1)
+        ends.append(nxt - dt.timedelta(days=1))
+        first = nxt
+    return [*ends, as_of]
+
+
+def overdue_history(
+    cases: Iterable[Case], statuses: Mapping[str, Sequence[PromiseStatus]], days: Sequence[dt.date]
+) -> list[tuple[str, int]]:
+    """How many promises were overdue at the end of each of `days`, from today's data."""
+    live = [(c, s) for c in cases if c.status != "withdrawn" for s in statuses[c.id]]
+    return [(day.isoformat()[:7], sum(1 for c, s in live if overdue_on(c, s, day))) for day in days]
