@@ -196,7 +196,7 @@ def test_csv_files_read_back_and_neutralise_formulas(site):
 
 
 def test_formula_injection_is_neutralised():
-    from generator.export.opendata import neutralise
+    from generator.export.columns import neutralise
 
     assert [neutralise(x) for x in ["=1+1", "+1", "-2", "@SUM(A1)", "\tx", "Acme"]] == [
         "'=1+1",

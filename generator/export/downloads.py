@@ -14,7 +14,7 @@ from typing import Any
 
 import jinja2
 
-from generator.export import feeds, opendata
+from generator.export import badges, calendars, feeds, opendata
 from generator.model.tracker import Tracker
 
 DATA_FILES: dict[str, Callable[[Tracker], str | bytes]] = {
@@ -62,7 +62,7 @@ def write_feeds(
     badge = env.get_template("files/badge.svg.j2")
     cases_by_brand: dict[str, list] = defaultdict(list)
     for case in data.cases:
-        if case.status != "withdrawn":
+        if not case.is_withdrawn:
             cases_by_brand[case.brand].append(case)
     put(
         "feeds/atom.xml",
@@ -95,11 +95,13 @@ def write_feeds(
         )
         put(
             f"calendars/{slug}.ics",
-            feeds.calendar(data, cases_by_brand[slug], brand_name=brand.name, site_url=site_url),
+            calendars.calendar(
+                data, cases_by_brand[slug], brand_name=brand.name, site_url=site_url
+            ),
         )
         message = t["badge_overdue"].format(n=row.overdue)
         colour = {"brightgreen": "#2e7d32", "orange": "#b35900", "red": "#b3261e"}[
-            feeds.badge_colour(row.overdue)
+            badges.badge_colour(row.overdue)
         ]
         put(
             f"badges/{slug}.svg",
@@ -111,4 +113,4 @@ def write_feeds(
                 message_width=7 * len(message),
             ),
         )
-        put(f"badges/{slug}.json", feeds.badge_endpoint(row.overdue, t))
+        put(f"badges/{slug}.json", badges.badge_endpoint(row.overdue, t))

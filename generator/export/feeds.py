@@ -1,24 +1,20 @@
-"""Atom feeds, iCalendar files of deadlines, and overdue-count badges.
+"""Atom feed entries: new cases and promises that became overdue, newest first.
 
-All timestamps derive from the as-of day, never from the clock, so the same data and day give
-the same bytes.
+Every date derives from the data and the as-of day, never from the clock, so the same data
+and day give the same bytes.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
-
-import icalendar
 
 from generator.model.statuses import Status
 from generator.model.tracker import Tracker
 from generator.model.values import Case
 
 FEED_ENTRIES = 50
-BADGE_COLOURS = ((0, "brightgreen"), (1, "orange"), (5, "red"))
 
 
 @dataclass(frozen=True)
@@ -39,7 +35,7 @@ def feed_entries(data: Tracker, t: dict, cases: Iterable[Case]) -> list[FeedEntr
     """The newest entries about `cases` (all of them, or one brand's), newest first."""
     entries = []
     for case in cases:
-        if case.status == "withdrawn":
+        if case.is_withdrawn:
             continue
         name = data.brands[case.brand].name
         entries.append(
@@ -64,50 +60,3 @@ def feed_entries(data: Tracker, t: dict, cases: Iterable[Case]) -> list[FeedEntr
                 )
     entries.sort(key=lambda e: (e.day, e.id), reverse=True)
     return entries[:FEED_ENTRIES]
-
-
-def calendar(data: Tracker, cases: Sequence[Case], *, brand_name: str, site_url: str) -> bytes:
-    """An iCalendar file with one all-day event per pending deadline of the brand."""
-    cal = icalendar.Calendar()
-    cal.add("prodid", "-//Unkept//unkept deadlines//EN")
-    cal.add("version", "2.0")
-    cal.add("x-wr-calname", f"Unkept: {brand_name}")
-    stamp = dt.datetime.combine(data.as_of, dt.time(), dt.UTC)
-    for case in cases:
-        for s in data.statuses[case.id]:
-            if s.status != Status.PENDING:
-                continue
-            event = icalendar.Event()
-            event.add("uid", f"{case.id}-{s.index + 1}@unkept")
-            event.add("dtstamp", stamp)
-            event.add("dtstart", s.due)
-            event.add("dtend", s.due + dt.timedelta(days=1))
-            event.add("summary", f"{brand_name}: {s.kind} due ({case.id})")
-            event.add("url", f"{site_url}cases/{case.id}/")
-            cal.add_component(event)
-    return cal.to_ical()
-
-
-def badge_colour(overdue: int) -> str:
-    """Green with none overdue, orange from one, red from five."""
-    colour = BADGE_COLOURS[0][1]
-    for threshold, name in BADGE_COLOURS:
-        if overdue >= threshold:
-            colour = name
-    return colour
-
-
-def badge_endpoint(overdue: int, t: dict) -> str:
-    """shields.io endpoint JSON for a brand's badge."""
-    return (
-        json.dumps(
-            {
-                "schemaVersion": 1,
-                "label": t["badge_label"],
-                "message": t["badge_overdue"].format(n=overdue),
-                "color": badge_colour(overdue),
-            },
-            ensure_ascii=False,
-        )
-        + "\n"
-    )

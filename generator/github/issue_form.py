@@ -18,6 +18,7 @@ import yaml
 
 from generator.errors import FormError, UsageError
 from generator.load.discover import BRAND_FILE, SLUG
+from generator.load.loader import load_brand
 
 MAX_BODY = 64 * 1024
 NO_ANSWER = "_No response_"
@@ -87,13 +88,19 @@ def _date(answers: dict[str, str], key: str, label: str, required: bool = True) 
 
 
 def find_brand(cases_dir: Path, answer: str) -> tuple[str, str | None]:
-    """The brand's folder for `answer` (its name, an alias or its slug), and its name if new."""
+    """The brand's folder for `answer` (its name, an alias or its slug), and its name if new.
+
+    Brand files are read by the same strict loader as `unkept check`; an invalid one matches
+    nothing (check reports it).
+    """
     wanted = answer.strip().casefold()
+    root = cases_dir.parent
     for brand_file in sorted(cases_dir.glob(f"*/{BRAND_FILE}")):
-        data = yaml.safe_load(brand_file.read_text("utf-8")) or {}
-        names = [brand_file.parent.name, data.get("name", ""), *(data.get("aliases") or [])]
-        if wanted in {str(n).casefold() for n in names}:
-            return brand_file.parent.name, None
+        slug = brand_file.parent.name
+        brand, _ = load_brand(slug, brand_file.parent, root)
+        names = [slug, *((brand.name, *brand.aliases) if brand else ())]
+        if wanted in {n.casefold() for n in names}:
+            return slug, None
     slug = slugify(answer)
     if not SLUG.fullmatch(slug):
         raise FormError(f"Brand: expected a brand name, got {answer[:40]!r}")

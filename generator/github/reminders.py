@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from generator.errors import ServiceError
 from generator.github.api import GitHub
+from generator.model.statuses import stale_from
 from generator.model.values import Case
 
 LABEL = "stale-reminder"
@@ -36,9 +37,9 @@ def due_for_reminder(
     """Open cases that will be stale within `warn_days`, by owner, oldest first."""
     by_owner: dict[str, list[Due]] = defaultdict(list)
     for case in cases:
-        if case.status != "open":
+        if not case.is_open:
             continue
-        stale_on = case.last_confirmed + dt.timedelta(days=stale_days + 1)
+        stale_on = stale_from(case, stale_days)
         if (stale_on - today).days <= warn_days:
             by_owner[case.submitted_by].append(Due(case, stale_on))
     return {

@@ -29,7 +29,7 @@ def links(cases: Iterable[Case]) -> list[str]:
     """Every evidence and source link of the cases not withdrawn, sorted, once each."""
     found = set()
     for case in cases:
-        if case.status == "withdrawn":
+        if case.is_withdrawn:
             continue
         found.update(u for p in case.promises for u in p.evidence)
         found.update(s.url for s in case.sources)

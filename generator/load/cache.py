@@ -21,7 +21,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from generator import FORMAT_VERSION, __version__
 from generator.atomic import write_atomic
@@ -101,17 +101,39 @@ def write_index(path: Path, magic: str, entries: Mapping[str, Any]) -> None:
     write_atomic(path, header + b"\n" + body)
 
 
-@dataclass(frozen=True)
-class Entry:
-    """A file known to be valid."""
+class FileStamp(NamedTuple):
+    """What the kernel says of a file. The kernel sets ctime on every write, so a file whose
+    stamp is unchanged was not written (git's racy-file caveat aside, see `RACY_NS`)."""
 
     size: int
     mtime_ns: int
     ctime_ns: int
     ino: int
+
+    @classmethod
+    def of(cls, st: os.stat_result) -> FileStamp:
+        return cls(st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
+
+
+class Entry(NamedTuple):
+    """A case file found valid: one row of the check index (stored as a flat JSON list)."""
+
+    stamp: FileStamp
     digest: str
+    """Content digest."""
     latest: str
     """The latest date the file records: valid only for as-of days on or after it."""
+
+    def row(self) -> list[Any]:
+        """`[size, mtime_ns, ctime_ns, ino, digest, latest]`."""
+        return [*self.stamp, self.digest, self.latest]
+
+    @classmethod
+    def from_row(cls, row: Any) -> Entry | None:
+        """The entry a row holds, or None when the row is not one."""
+        if not isinstance(row, list) or len(row) != 6:
+            return None
+        return cls(FileStamp(*row[:4]), row[4], row[5])
 
 
 @functools.lru_cache(maxsize=8)
@@ -145,7 +167,8 @@ class CheckCache:
         raw = self.entries.get(relative)
         if not isinstance(raw, list) or len(raw) != 6:
             return False
-        size, mtime_ns, ctime_ns, ino, content_digest, latest = raw  # no Entry: 100,000 a run
+        # An Entry's row, unpacked without building one: this runs for every file of a check.
+        size, mtime_ns, ctime_ns, ino, content_digest, latest = raw
         if not isinstance(latest, str) or latest > _iso(as_of):
             return False
         try:
@@ -168,18 +191,13 @@ class CheckCache:
         except OSError:
             return False
         if same:  # content unchanged (a fresh clone, a touch): refresh the stat
-            self.record(
-                relative,
-                Entry(
-                    st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, content_digest, latest
-                ),
-            )
+            self.record(relative, Entry(FileStamp.of(st), content_digest, latest))
         return same
 
     def digest_of(self, relative: str) -> str | None:
         """The content digest of a file that `is_valid` just confirmed."""
-        raw = self.entries.get(relative)
-        return raw[4] if raw and len(raw) == 6 else None
+        entry = Entry.from_row(self.entries.get(relative))
+        return entry.digest if entry else None
 
     @functools.cached_property
     def docs(self) -> dict[str, Any]:
@@ -199,7 +217,7 @@ class CheckCache:
             self.docs_changed = True
 
     def record(self, relative: str, entry: Entry) -> None:
-        row = [entry.size, entry.mtime_ns, entry.ctime_ns, entry.ino, entry.digest, entry.latest]
+        row = entry.row()
         if self.entries.get(relative) != row:
             self.entries[relative] = row
             self.changed = True
@@ -216,7 +234,8 @@ class CheckCache:
     def save(self) -> None:
         """Write the index (and the case data, for builds) atomically, when they changed."""
         if self.docs_changed or ("docs" in self.__dict__ and self.changed):
-            live = {entry[4] for entry in self.entries.values() if len(entry) == 6}
+            rows = (Entry.from_row(row) for row in self.entries.values())
+            live = {entry.digest for entry in rows if entry}
             write_index(
                 self.path.parent / DOCS,
                 DOCS_MAGIC,

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from generator.errors import UsageError
 from generator.load import yamlsafe
-from generator.load.cache import CheckCache, Entry, digest
+from generator.load.cache import CheckCache, Entry, FileStamp, digest
 from generator.load.discover import (
     BRAND_FILE,
     CaseFile,
@@ -97,14 +97,7 @@ def load_case(
         )
     st = read.stat
     entry = (
-        Entry(
-            st.st_size,
-            st.st_mtime_ns,
-            st.st_ctime_ns,
-            st.st_ino,
-            content_digest,
-            latest_recorded_day(case).isoformat(),
-        )
+        Entry(FileStamp.of(st), content_digest, latest_recorded_day(case).isoformat())
         if st
         else None
     )

@@ -9,14 +9,21 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from enum import StrEnum
 from functools import cache
-from typing import Literal
 
 import holidays
 
-from generator.model.values import Delay, Promise
+from generator.model.values import Delay, DelayUnit, Promise
 
-DeadlineSource = Literal["stated", "default"]
+
+class DeadlineSource(StrEnum):
+    """Where a promise's due day comes from."""
+
+    STATED = "stated"
+    """The brand gave it: a date, or a delay."""
+    DEFAULT = "default"
+    """The brand gave none: the default for the promise's kind applies."""
 
 
 @dataclass(frozen=True)
@@ -31,17 +38,19 @@ class DefaultDeadline:
 
 DEFAULT_DEADLINES: dict[str, DefaultDeadline] = {
     "refund": DefaultDeadline(
-        Delay(14, "days"),
+        Delay(14, DelayUnit.DAYS),
         "Directive 2011/83/EU, article 13: refund within 14 days of withdrawal",
     ),
     "delivery": DefaultDeadline(
-        Delay(30, "days"),
+        Delay(30, DelayUnit.DAYS),
         "Directive 2011/83/EU, article 18: delivery within 30 days of the contract",
     ),
-    "callback": DefaultDeadline(Delay(2, "days"), "Unkept convention for contact promises"),
-    "reply": DefaultDeadline(Delay(2, "days"), "Unkept convention for contact promises"),
+    "callback": DefaultDeadline(Delay(2, DelayUnit.DAYS), "Unkept convention for contact promises"),
+    "reply": DefaultDeadline(Delay(2, DelayUnit.DAYS), "Unkept convention for contact promises"),
 }
-FALLBACK_DEADLINE = DefaultDeadline(Delay(14, "days"), "Unkept convention for other promises")
+FALLBACK_DEADLINE = DefaultDeadline(
+    Delay(14, DelayUnit.DAYS), "Unkept convention for other promises"
+)
 
 
 def default_deadline(kind: str) -> DefaultDeadline:
@@ -85,13 +94,13 @@ def add_delay(promise: Promise, delay: Delay, country: str) -> dt.date:
     from the day after the promise, skipping weekends and public holidays.
     """
     made = promise.made
-    if delay.unit == "hours":
+    if delay.unit == DelayUnit.HOURS:
         if made.at is not None:
             return (made.at + dt.timedelta(hours=delay.count)).date()
         return made.day + dt.timedelta(days=-(-delay.count // 24))
-    if delay.unit == "days":
+    if delay.unit == DelayUnit.DAYS:
         return made.day + dt.timedelta(days=delay.count)
-    if delay.unit == "weeks":
+    if delay.unit == DelayUnit.WEEKS:
         return made.day + dt.timedelta(weeks=delay.count)
     return business_calendar(country).get_nth_working_day(made.day, delay.count)
 
@@ -103,21 +112,23 @@ def deadline(promise: Promise, country: str) -> Deadline:
     Cached: promises are immutable, and charts ask for the same deadline once a month.
     """
     if promise.due is not None:
-        return Deadline(promise.due.day, "stated", f"due {promise.due}")
+        return Deadline(promise.due.day, DeadlineSource.STATED, f"due {promise.due}")
     if promise.within is not None:
         return Deadline(
-            add_delay(promise, promise.within, country), "stated", _rule(promise.within, country)
+            add_delay(promise, promise.within, country),
+            DeadlineSource.STATED,
+            _rule(promise.within, country),
         )
     default = default_deadline(promise.kind)
     return Deadline(
         add_delay(promise, default.delay, country),
-        "default",
+        DeadlineSource.DEFAULT,
         f"{_rule(default.delay, country)}, the default for a {promise.kind} promise",
     )
 
 
 def _rule(delay: Delay, country: str) -> str:
-    if delay.unit != "business days":
+    if delay.unit != DelayUnit.BUSINESS_DAYS:
         return f"within {delay}"
     if has_holiday_calendar(country):
         return f"within {delay} ({country} public holidays skipped)"

@@ -113,7 +113,7 @@ def _figures(
         name=brand.name,
         demo=brand.demo,
         rank=0,
-        cases=sum(1 for c in cases if c.status != "withdrawn"),
+        cases=sum(1 for c in cases if not c.is_withdrawn),
         promises=len(live),
         overdue=len(overdue),
         overdue_stale=sum(1 for s in overdue if s.stale),

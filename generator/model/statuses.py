@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 from enum import StrEnum
 
 from generator.model.deadlines import Deadline, DeadlineSource, deadline
-from generator.model.values import Case, Promise
+from generator.model.values import Case, CaseStatus, Promise
 
 DEFAULT_STALE_DAYS = 90
 
@@ -72,9 +72,15 @@ class PromiseStatus:
     """The case is open and its facts were last confirmed too long ago."""
 
 
+def stale_from(case: Case, stale_days: int = DEFAULT_STALE_DAYS) -> dt.date:
+    """The first day an open case counts as stale: `stale_days` after it was last confirmed
+    plus one. Reminders are sent ahead of it."""
+    return case.last_confirmed + dt.timedelta(days=stale_days + 1)
+
+
 def is_stale(case: Case, as_of: dt.date, stale_days: int = DEFAULT_STALE_DAYS) -> bool:
     """An open case whose `last_confirmed` is more than `stale_days` days before as-of."""
-    return case.status == "open" and (as_of - case.last_confirmed).days > stale_days
+    return case.is_open and as_of >= stale_from(case, stale_days)
 
 
 def promise_status(
@@ -102,7 +108,7 @@ def promise_status(
 def _classify(
     case: Case, promise: Promise, due: dt.date, as_of: dt.date
 ) -> tuple[Status, int | None]:
-    if case.status == "withdrawn":
+    if case.is_withdrawn:
         return Status.WITHDRAWN, None
     if promise.kept is not None:
         late = (promise.kept.day - due).days
@@ -136,7 +142,7 @@ def snapshot(case: Case, day: dt.date) -> Case:
     return replace(
         case,
         promises=promises,
-        status=case.status if closed or case.status == "open" else "open",
+        status=case.status if closed or case.is_open else CaseStatus.OPEN,
         closed_on=case.closed_on if closed else None,
     )
 
@@ -153,6 +159,6 @@ def overdue_on(case: Case, status: PromiseStatus, day: dt.date) -> bool:
         return False
     if promise.kept is not None and promise.kept.day <= day:
         return False
-    if case.status != "open" and case.closed_on is not None and case.closed_on <= day:
+    if not case.is_open and case.closed_on is not None and case.closed_on <= day:
         return False
     return day > status.due

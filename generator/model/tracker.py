@@ -79,5 +79,5 @@ def overdue_history(
     cases: Iterable[Case], statuses: Mapping[str, Sequence[PromiseStatus]], days: Sequence[dt.date]
 ) -> list[tuple[str, int]]:
     """How many promises were overdue at the end of each of `days`, from today's data."""
-    live = [(c, s) for c in cases if c.status != "withdrawn" for s in statuses[c.id]]
+    live = [(c, s) for c in cases if not c.is_withdrawn for s in statuses[c.id]]
     return [(day.isoformat()[:7], sum(1 for c, s in live if overdue_on(c, s, day))) for day in days]

@@ -9,10 +9,31 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any, Literal
+from enum import StrEnum
+from typing import Any
 
-CaseStatus = Literal["open", "resolved", "abandoned", "withdrawn"]
-DelayUnit = Literal["hours", "days", "weeks", "business days"]
+
+class CaseStatus(StrEnum):
+    """Where a case stands, as its submitter says."""
+
+    OPEN = "open"
+    """The brand still owes something."""
+    RESOLVED = "resolved"
+    """Closed: the matter was settled."""
+    ABANDONED = "abandoned"
+    """Closed: the submitter gave up."""
+    WITHDRAWN = "withdrawn"
+    """Taken back by its submitter: in no figure, and its text no longer shown."""
+
+
+class DelayUnit(StrEnum):
+    """What a deadline's delay counts."""
+
+    HOURS = "hours"
+    DAYS = "days"
+    WEEKS = "weeks"
+    BUSINESS_DAYS = "business days"
+    """Weekdays that are not public holidays in the case's country."""
 
 
 @dataclass(frozen=True)
@@ -69,7 +90,7 @@ class Delay:
         """`"48 hours"`, `"1 week"`, `"5 business days"` (schema-checked beforehand)."""
         count, unit = text.split(" ", 1)
         unit = unit if unit.endswith("s") else unit + "s"
-        return cls(int(count), unit)  # type: ignore[arg-type]
+        return cls(int(count), DelayUnit(unit))
 
     def __str__(self) -> str:
         unit = self.unit[:-1] if self.count == 1 else self.unit
@@ -180,9 +201,19 @@ class Case:
     same file always gives the same case, which lets builds reuse its rendered page."""
 
     @property
+    def is_open(self) -> bool:
+        """The brand still owes something."""
+        return self.status == CaseStatus.OPEN
+
+    @property
     def is_closed(self) -> bool:
         """Resolved or abandoned: figures about it are frozen at `closed_on`."""
-        return self.status in ("resolved", "abandoned")
+        return self.status in (CaseStatus.RESOLVED, CaseStatus.ABANDONED)
+
+    @property
+    def is_withdrawn(self) -> bool:
+        """Taken back by its submitter: counted in no figure."""
+        return self.status == CaseStatus.WITHDRAWN
 
 
 def _opt(value: str | None, parse: Any) -> Any:
@@ -217,7 +248,7 @@ def case_from_data(
         categories=tuple(data["categories"]),
         channels=tuple(data.get("channels", ())),
         opened_on=dt.date.fromisoformat(data["opened_on"]),
-        status=data["status"],
+        status=CaseStatus(data["status"]),
         closed_on=_opt(data.get("closed_on"), dt.date.fromisoformat),
         last_confirmed=dt.date.fromisoformat(data["last_confirmed"]),
         submitted_by=data["submitted_by"],

@@ -148,10 +148,10 @@ def site_pages(data: Tracker, t: Mapping[str, Any]) -> list[Page]:
                     "history": history,
                     "chart": bar_chart(history, label=brand.name),
                     "categories": sorted(
-                        {cat for c in cases if c.status != "withdrawn" for cat in c.categories}
+                        {cat for c in cases if not c.is_withdrawn for cat in c.categories}
                     ),
                     "replies": sorted(
-                        ((r, c) for c in cases if c.status != "withdrawn" for r in c.brand_reply),
+                        ((r, c) for c in cases if not c.is_withdrawn for r in c.brand_reply),
                         key=lambda rc: (rc[0].date, rc[1].id),
                         reverse=True,
                     ),
@@ -161,7 +161,7 @@ def site_pages(data: Tracker, t: Mapping[str, Any]) -> list[Page]:
         )
     for case in data.cases:
         brand = data.brands[case.brand]
-        if case.status == "withdrawn":
+        if case.is_withdrawn:
             pages.append(
                 Page(
                     f"cases/{case.id}.md",

@@ -21,7 +21,7 @@ import jinja2
 from markupsafe import Markup, escape
 
 from generator.errors import BuildFailed
-from generator.export import opendata
+from generator.export.columns import BRAND_COLUMNS
 from generator.load.archive_records import Record
 from generator.model.deadlines import DEFAULT_DEADLINES, FALLBACK_DEADLINE, default_deadline
 from generator.model.ranking import MIN_DECIDED_FOR_RATE
@@ -195,7 +195,7 @@ def render_docs(
         "brand_count": len(data.brands),
         "stale_days": data.stale_days,
         "categories": CATEGORIES,
-        "columns": [c for c in opendata.BRAND_COLUMNS if c.label],
+        "columns": [c for c in BRAND_COLUMNS if c.label],
         "has_demo": any(b.demo for b in data.brands.values()),
         "defaults": sorted(DEFAULT_DEADLINES.items()),
         "fallback": FALLBACK_DEADLINE,

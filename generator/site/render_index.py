@@ -18,9 +18,9 @@ import os
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
-from generator.load.cache import CACHE_DIR, generator_key, read_index, write_index
+from generator.load.cache import CACHE_DIR, FileStamp, generator_key, read_index, write_index
 from generator.model.values import Case
 
 RENDER_INDEX = "render-index.json"
@@ -71,24 +71,20 @@ def page_key(build: str, identity: tuple, context: Mapping[str, Any]) -> str:
     return h.hexdigest()
 
 
-@dataclass(frozen=True)
-class Rendered:
-    """A page file as the build wrote it."""
+class Rendered(NamedTuple):
+    """A page file as the build wrote it: one row of the render index (a flat JSON list)."""
 
     key: str
     """The page's key when written."""
-    size: int
-    mtime_ns: int
-    ctime_ns: int
-    ino: int
+    stamp: FileStamp
 
     @classmethod
     def of(cls, key: str, path: str | Path) -> Rendered:
-        st = os.stat(path)
-        return cls(key, st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
+        return cls(key, FileStamp.of(os.stat(path)))
 
     def row(self) -> list:
-        return [self.key, self.size, self.mtime_ns, self.ctime_ns, self.ino]
+        """`[key, size, mtime_ns, ctime_ns, ino]`."""
+        return [self.key, *self.stamp]
 
 
 @dataclass
