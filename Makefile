@@ -7,7 +7,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: bench lighthouse propose-archive install site serve test chromium screenshots lint format check status constraints clean
+.PHONY: bench lighthouse propose-archive install site serve test test-fast chromium screenshots lint format check status constraints clean
 
 # The virtual environment, with pinned versions of everything (constraints.txt).
 $(STAMP): pyproject.toml constraints.txt
@@ -27,9 +27,13 @@ install: $(STAMP)
 serve:
 	$(BIN)/python -m http.server --bind 127.0.0.1 --directory site 8000
 
-## test: lint, then the whole test suite (browser tests included)
+## test: lint, then the whole test suite (browser tests included), on every core
 test: $(STAMP) chromium lint
-	$(BIN)/pytest
+	$(BIN)/pytest -n auto
+
+## test-fast: the inner loop, without site builds, the benchmark and the browser (~20 s)
+test-fast: $(STAMP)
+	$(BIN)/pytest -m "not slow"
 
 ## chromium: Debian's Chromium for the browser tests, installed when missing (as root)
 chromium:
@@ -45,9 +49,11 @@ chromium:
 screenshots: site chromium
 	$(BIN)/python -m tests.screenshots site screenshots
 
+## lint: ruff, and the import contract between the pipeline's stages (ARCHITECTURE.md)
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 format: $(STAMP)
 	$(BIN)/ruff format .

@@ -17,7 +17,7 @@ from generator.github.http import WebClient
 from generator.github.wayback import Endpoints, archive_links
 from generator.load.archive_records import load_records
 from generator.load.loader import load_corpus
-from tests.conftest import AS_OF
+from tests.support import AS_OF
 
 TODAY = dt.date.fromisoformat(AS_OF)
 A, B, C = ("https://social.example/a", "https://forum.example/b", "https://gone.example/c")
@@ -277,8 +277,9 @@ def test_cli_refuses_a_corrupted_archive_file(project, run):
     )
 
 
+@pytest.mark.slow  # builds sites
 def test_case_page_links_the_archived_copy_and_flags_gone_originals(tmp_path):
-    from tests.sitebuild import build, make_project
+    from tests.support import build, make_project
 
     root = make_project(tmp_path / "p", hostile=False)
     url = "https://social.example/VeloraAirHelp/status/2002"

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from bench.corpus import write_corpus
 from bench.run import main
 
@@ -20,6 +22,7 @@ def test_corpus_is_deterministic_and_valid(tmp_path, run):
     assert result.code == 0, result.out
 
 
+@pytest.mark.slow  # builds sites
 def test_quick_benchmark_writes_its_table_and_json(tmp_path):
     readme = tmp_path / "README.md"
     readme.write_text("before\n<!-- bench:start -->\nold\n<!-- bench:end -->\nafter\n")

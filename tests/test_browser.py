@@ -7,6 +7,8 @@ from axe_playwright_python.sync_playwright import Axe
 
 from tests.browser import chromium, serve
 
+pytestmark = [pytest.mark.slow, pytest.mark.browser]
+
 PAGES = {
     "home": "",
     "ranking": "ranking/",

@@ -9,7 +9,7 @@ import pytest
 
 from generator.load import cache as cache_module
 from generator.load.cache import CACHE_DIR, CHECK_INDEX, CheckCache
-from tests.conftest import AS_OF, VALID_CASE
+from tests.support import AS_OF, VALID_CASE
 
 INDEX = f"{CACHE_DIR}/{CHECK_INDEX}"
 

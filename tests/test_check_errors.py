@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from tests.conftest import AS_OF, VALID_CASE
+from tests.support import AS_OF, VALID_CASE
 
 BASE = VALID_CASE.split("promises:")[0]
 PROMISE = "promises:\n  - kind: callback\n    made_on: 2026-10-01\n"

@@ -5,22 +5,10 @@ from __future__ import annotations
 import json
 import re
 import shutil
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 
-from tests.conftest import AS_OF, REPO
-
-UNKEPT = Path(sys.executable).with_name("unkept")
-
-
-def unkept(*args: str | Path, cwd: Path = REPO) -> subprocess.CompletedProcess[str]:
-    """Run the installed `unkept` script as a user would."""
-    return subprocess.run(
-        [UNKEPT, *map(str, args)], cwd=cwd, capture_output=True, text=True, timeout=120, check=False
-    )
+from tests.support import AS_OF, REPO, unkept
 
 
 def test_demo_cases_are_valid():

@@ -7,7 +7,7 @@ import shutil
 import pytest
 import yaml
 
-from tests.conftest import AS_OF, REPO
+from tests.support import AS_OF, REPO
 
 FORM = """\
 ### Brand

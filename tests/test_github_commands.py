@@ -9,7 +9,7 @@ import re
 import pytest
 from werkzeug import Response
 
-from tests.conftest import AS_OF, VALID_CASE
+from tests.support import AS_OF, VALID_CASE
 
 TOKEN = "ghs_supersecret_token_0123"
 REPO = "/repos/demo-org/unkept"

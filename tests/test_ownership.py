@@ -4,22 +4,13 @@ and `unkept diff`'s report of what the change does."""
 from __future__ import annotations
 
 import json
-import subprocess
 
 import pytest
 
-from tests.conftest import AS_OF, VALID_CASE
+from tests.support import AS_OF, VALID_CASE, git
 
 ANN = VALID_CASE.replace("demo-tester", "demo-ann")
 REPLY = "brand_reply:\n  - date: 2026-10-05\n    text: We are on it.\n"
-
-
-def git(root, *args):
-    subprocess.run(
-        ["git", "-C", str(root), "-c", "user.name=t", "-c", "user.email=t@t.invalid", *args],
-        check=True,
-        capture_output=True,
-    )
 
 
 @pytest.fixture

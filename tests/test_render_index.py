@@ -17,9 +17,9 @@ import pytest
 
 from generator.load.loader import load_corpus
 from generator.site.render_index import fingerprint
-from tests.conftest import AS_OF, REPO
-from tests.sitebuild import build, make_project
-from tests.test_site import tree_digest
+from tests.support import AS_OF, REPO, build, make_project, tree_digest
+
+pytestmark = pytest.mark.slow  # each test builds sites
 
 CASE = "cases/brightcart/brightcart-sofa-refund.yml"
 CASE_PAGE = "cases/brightcart-sofa-refund.md"

@@ -8,7 +8,7 @@ import pytest
 
 from generator.load import schema, yamlsafe
 from generator.load.read import read_document
-from tests.conftest import REPO
+from tests.support import REPO
 
 
 @pytest.mark.parametrize("name", schema.SCHEMA_NAMES)

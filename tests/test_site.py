@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import hashlib
 import io
 import json
 import re
@@ -19,8 +18,9 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tests.conftest import AS_OF, REPO
-from tests.sitebuild import build, make_project
+from tests.support import AS_OF, REPO, build, make_project, tree_digest
+
+pytestmark = pytest.mark.slow  # each test builds a site or reads the session's
 
 
 def html_files(site: Path) -> list[Path]:
@@ -385,14 +385,6 @@ def test_internal_links_resolve(site):
 # --- Determinism and atomicity --------------------------------------------------------------
 
 
-def tree_digest(folder: Path) -> dict[str, str]:
-    return {
-        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in sorted(folder.rglob("*"))
-        if p.is_file()
-    }
-
-
 def test_same_input_and_date_give_a_byte_identical_site(site, site_root, tmp_path):
     first = tree_digest(site)
     result = build(site_root)
@@ -407,15 +399,8 @@ def test_same_input_and_date_give_a_byte_identical_site(site, site_root, tmp_pat
     assert all(k.endswith((".html", ".json")) for k in differing)
 
 
-def built_project(tmp_path: Path) -> tuple[Path, dict[str, str]]:
-    """A copy of the project, built once, and the digest of its site."""
-    root = make_project(tmp_path / "p", hostile=False)
-    assert build(root).returncode == 0
-    return root, tree_digest(root / "site")
-
-
-def test_a_language_without_strings_is_a_clear_error_and_leaves_the_previous_site(tmp_path):
-    root, before = built_project(tmp_path)
+def test_a_language_without_strings_is_a_clear_error_and_leaves_the_previous_site(built_demo):
+    root, before = built_demo
     config = root / "mkdocs.yml"
     config.write_text(config.read_text().replace("language: en", "language: de"))
     result = build(root)
@@ -428,8 +413,8 @@ def test_a_language_without_strings_is_a_clear_error_and_leaves_the_previous_sit
     assert tree_digest(root / "site") == before
 
 
-def test_failed_build_leaves_the_previous_site(tmp_path):
-    root, before = built_project(tmp_path)
+def test_failed_build_leaves_the_previous_site(built_demo):
+    root, before = built_demo
     (root / "cases" / "brightcart" / "brightcart-sofa-refund.yml").write_text("title: [\n")
     result = build(root)
     assert result.returncode == 1
@@ -441,8 +426,8 @@ def test_failed_build_leaves_the_previous_site(tmp_path):
     assert not list(root.glob("site.tmp-*"))
 
 
-def test_mkdocs_failure_leaves_the_previous_site(tmp_path):
-    root, before = built_project(tmp_path)
+def test_mkdocs_failure_leaves_the_previous_site(built_demo):
+    root, before = built_demo
     (root / "site_templates" / "theme" / "main.html").write_text(
         "{% extends 'base.html' %}{% block x %}{{ nope(}}"
     )
@@ -455,10 +440,10 @@ def test_mkdocs_failure_leaves_the_previous_site(tmp_path):
 
 @pytest.mark.parametrize("jobs", ["1", "2"])  # written after MkDocs, or beside it in a worker
 def test_a_broken_feed_template_fails_the_build_and_leaves_the_previous_site(
-    tmp_path, monkeypatch, jobs
+    built_demo, monkeypatch, jobs
 ):
     monkeypatch.setenv("UNKEPT_JOBS", jobs)
-    root, before = built_project(tmp_path)
+    root, before = built_demo
     (root / "site_templates" / "files" / "atom.xml.j2").write_text("<feed>{{ nope(}}</feed>\n")
     result = build(root)
     assert result.returncode == 1
@@ -469,11 +454,11 @@ def test_a_broken_feed_template_fails_the_build_and_leaves_the_previous_site(
 
 
 @pytest.mark.parametrize("jobs", ["1", "2"])  # saved after MkDocs, or beside it in a worker
-def test_the_build_saves_the_validation_cache_for_the_next_run(tmp_path, monkeypatch, jobs):
+def test_the_build_saves_the_validation_cache_for_the_next_run(built_demo, monkeypatch, jobs):
     from generator.load.cache import CheckCache
 
     monkeypatch.setenv("UNKEPT_JOBS", jobs)
-    root, _ = built_project(tmp_path)
+    root, _ = built_demo
     cache = CheckCache.load(root)
     assert cache.ignored is None
     cases = {
@@ -485,8 +470,8 @@ def test_the_build_saves_the_validation_cache_for_the_next_run(tmp_path, monkeyp
     assert {entry[4] for entry in cache.entries.values()} == set(cache.docs)
 
 
-def test_a_cache_folder_that_cannot_be_written_fails_the_build_clearly(tmp_path):
-    root, before = built_project(tmp_path)
+def test_a_cache_folder_that_cannot_be_written_fails_the_build_clearly(built_demo):
+    root, before = built_demo
     shutil.rmtree(root / ".unkept-cache")
     (root / ".unkept-cache").write_text("a file where the cache folder goes\n")
     result = build(root)
@@ -499,9 +484,9 @@ def test_a_cache_folder_that_cannot_be_written_fails_the_build_clearly(tmp_path)
 
 
 @pytest.mark.parametrize("jobs", ["1", "2"])  # saved after MkDocs, or beside it in a worker
-def test_a_cache_file_that_cannot_be_saved_fails_the_build_clearly(tmp_path, monkeypatch, jobs):
+def test_a_cache_file_that_cannot_be_saved_fails_the_build_clearly(built_demo, monkeypatch, jobs):
     monkeypatch.setenv("UNKEPT_JOBS", jobs)
-    root, before = built_project(tmp_path)
+    root, before = built_demo
     index = root / ".unkept-cache" / "check-index.json"
     index.unlink()
     (index / "in-the-way").mkdir(parents=True)  # a folder where the file goes

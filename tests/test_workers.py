@@ -9,8 +9,9 @@ import pytest
 
 from bench.run import unkept_project
 from generator.workers import PARALLEL_FROM, can_fork, process_pool
-from tests.sitebuild import build
-from tests.test_site import tree_digest
+from tests.support import build, tree_digest
+
+pytestmark = pytest.mark.slow  # builds on one and on two workers
 
 
 def scale(state: int, value: int) -> int:
