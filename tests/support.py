@@ -34,6 +34,16 @@ promises:
     due: 2026-10-03
 """
 
+ACME_BRAND = """\
+name: Acme
+country: FR
+website: https://acme.example
+maintainers:
+  - login: acme-care
+    proof: https://acme.example/about/unkept
+"""
+"""The brand of test projects: one maintainer, proven on the brand's website."""
+
 PROJECT_FILES = ("mkdocs.yml", "unkept.toml", "site_templates", "cases")
 """What a site build reads from the repository."""
 
@@ -111,7 +121,7 @@ class Project:
 def new_project(root: Path) -> Project:
     """An empty project with one valid brand, `acme`, and the real case template."""
     project = Project(root)
-    project.write("cases/acme/brand.yml", "name: Acme\ncountry: FR\nmaintainers: [acme-care]\n")
+    project.write("cases/acme/brand.yml", ACME_BRAND)
     shutil.copy(REPO / "cases" / "_template.yml", project.cases / "_template.yml")
     return project
 

@@ -55,7 +55,7 @@ def brands_in_order(page) -> list[str]:
 
 def test_ranking_renders_and_resorts_on_header_click(page, base_url):
     page.goto(base_url + "ranking/")
-    assert brands_in_order(page)[:2] == ["Norteva Telecom", "Velora Air"]
+    assert brands_in_order(page)[:2] == ["Velora Air", "<img src=x onerror=alert(1)> Evil & Co"]
     header = page.locator("#ranking th[data-col=brand] button")
     header.click()
     names = brands_in_order(page)
@@ -82,14 +82,18 @@ def test_search_finds_a_brand(page, base_url):
 
 
 def test_case_page_shows_each_promise_status(page, base_url):
-    page.goto(base_url + "cases/hexa-oven-replacement/")
+    page.goto(base_url + "cases/norteva-fibre-outage-callback/")
     statuses = page.locator("dd[data-status]")
     assert statuses.count() == 2
     assert [statuses.nth(i).get_attribute("data-status") for i in range(2)] == [
         "overdue",
-        "pending",
+        "claimed",
     ]
-    assert statuses.nth(0).inner_text() == "overdue 21 days overdue"
+    assert statuses.nth(0).inner_text() == "overdue 51 days overdue"
+    assert statuses.nth(1).inner_text() == "kept, says the brand 40 days late, if confirmed"
+    page.goto(base_url + "cases/hexa-oven-replacement/")
+    statuses = page.locator("dd[data-status]")
+    assert statuses.nth(0).inner_text() == "kept late 1 days late"
     assert statuses.nth(1).inner_text() == "pending 4 days left"
     assert page.errors == []
 

@@ -15,8 +15,9 @@ INDEX = f"{CACHE_DIR}/{CHECK_INDEX}"
 
 
 def entries_of(project) -> dict:
-    """The entries in the cache file (its second line)."""
-    return json.loads((project.root / INDEX).read_bytes().partition(b"\n")[2])
+    """The files' entries in the cache file (its second line), without the brands' contexts."""
+    entries = json.loads((project.root / INDEX).read_bytes().partition(b"\n")[2])
+    return {k: v for k, v in entries.items() if not k.startswith(":")}
 
 
 def rewrite(project, header=None, body=None) -> None:
@@ -61,6 +62,20 @@ def test_unchanged_files_are_not_read_again(warm, run, parsed):
     assert result.code == 0
     assert result.out == "Checked 3 files (1 brand, 2 valid cases): no problems.\n"
     assert parsed == ["brand.yml"]  # brands are always read; cross-file rules always run
+
+
+def test_a_brands_new_contacts_check_its_cases_again(warm, run, parsed):
+    """A case's validity depends on its brand's public contacts: changing them re-reads its
+    cases, and a case giving the brand's own support address becomes valid."""
+    warm.case(
+        VALID_CASE + "summary: I wrote to help@acme-desk.example twice.\n", name="acme/acme-two.yml"
+    )
+    assert check(run, warm).code == 1
+    brand = warm.cases / "acme" / "brand.yml"
+    brand.write_text(brand.read_text() + "contacts: [help@acme-desk.example]\n")
+    parsed.clear()
+    result = check(run, warm)
+    assert (result.code, sorted(parsed)) == (0, ["acme-one.yml", "acme-two.yml", "brand.yml"])
 
 
 def test_a_cache_restored_into_a_fresh_checkout_spares_the_parsing(warm, run, parsed):

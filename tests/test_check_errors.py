@@ -17,8 +17,49 @@ LAUGHS = "a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n" + "".join(
     f"{b}: &{b} [{', '.join([f'*{a}'] * 9)}]\n" for a, b in zip("abcdefgh", "bcdefghi", strict=True)
 )
 
+REPLY = "brand_reply:\n  - date: 2026-10-05\n    text: We called.\n    promises:\n"
+
 # (id, file content, the one message expected for it)
 BAD_INPUTS = [
+    (
+        "position-on-a-missing-promise",
+        VALID_CASE + REPLY + "      - promise: 3\n        kept_on: 2026-10-04\n",
+        "16:18: brand_reply[0].promises[0].promise: expected the number of one of the case's "
+        "promises (1 to 1), got 3",
+    ),
+    (
+        "claimed-before-the-promise",
+        VALID_CASE + REPLY + "      - promise: 1\n        kept_on: 2026-09-04\n",
+        "17:18: brand_reply[0].promises[0].kept_on: expected a date on or after promise 1 was "
+        "made (2026-10-01), got 2026-09-04",
+    ),
+    (
+        "claimed-after-the-reply",
+        VALID_CASE + REPLY + "      - promise: 1\n        kept_on: 2026-10-06\n",
+        "17:18: brand_reply[0].promises[0].kept_on: expected a date on or before the reply's "
+        "date (2026-10-05), got 2026-10-06",
+    ),
+    (
+        "claim-and-dispute-at-once",
+        VALID_CASE
+        + REPLY
+        + "      - promise: 1\n        kept_on: 2026-10-04\n        disputes: No.\n",
+        "18:9: brand_reply[0].promises[0].disputes: expected either kept_on or disputes, not both",
+    ),
+    (
+        "withdrawn-reason-on-an-open-case",
+        VALID_CASE + "withdrawn_reason: Settled.\n",
+        "5:9: status: expected status: withdrawn with a withdrawn_reason, got 'open'",
+    ),
+    (
+        "personal-data-in-a-rejection",
+        VALID_CASE.replace(
+            "    due: 2026-10-03\n",
+            "    due: 2026-10-03\n    claim_rejected: Call me on 06 12 34 56 78.\n",
+        ),
+        "12:21: promises[0].claim_rejected: expected no personal data, got what looks like a "
+        "phone number (starting '06…' at character 12); remove it or replace it with [redacted]",
+    ),
     (
         "malformed-yaml",
         BASE + "promises: [\n",
@@ -247,6 +288,12 @@ def test_bad_input_gets_one_exact_message(project, run, content, expected):
 # The stable code of each bad input's problem (`--format json`): messages may be reworded,
 # codes are not renamed.
 CODES = {
+    "position-on-a-missing-promise": "case.position.promise",
+    "claimed-before-the-promise": "case.date.order",
+    "claimed-after-the-reply": "case.date.order",
+    "claim-and-dispute-at-once": "schema.forbidden",
+    "withdrawn-reason-on-an-open-case": "schema.value",
+    "personal-data-in-a-rejection": "case.pii.phone",
     "malformed-yaml": "yaml.syntax",
     "duplicate-key": "yaml.duplicate-key",
     "yaml11-boolean": "yaml.ambiguous",
@@ -517,7 +564,7 @@ def test_json_format_lists_problems(project, run):
         ),
         (
             "[unkept]\ncases_dir = 'cases'\nmaintainer = ['x']\n",
-            "unkept.toml:3:1: [unkept].maintainer: unknown setting; expected one of cases_dir, "
+            "unkept.toml:3:1: [unkept].maintainer: unknown setting; expected one of cases_dir, confirm_days, "
             "github_api, http_backoff, http_timeout, maintainers, repository, stale_days, "
             "timezone, wayback_availability, wayback_save, wayback_web",
         ),
@@ -533,3 +580,40 @@ def test_invalid_settings_file_is_a_usage_error(project, run, toml, message):
     result = run("--root", project.root, "check")
     assert result.code == 2
     assert result.err.strip() == f"unkept: error: {message}"
+
+
+def test_the_brands_own_public_contacts_are_not_personal_data(project, run):
+    """An address at the brand's website (acme.example) or a number its file lists may appear
+    in a reply or a case; anyone else's may not."""
+    brand = project.cases / "acme" / "brand.yml"
+    brand.write_text(brand.read_text() + 'contacts: ["+33 1 23 45 67 89"]\n')
+    project.case(
+        VALID_CASE
+        + "brand_reply:\n  - date: 2026-10-05\n"
+        + "    text: Write to care@acme.example or call 01 23 45 67 89.\n"
+    )
+    assert run("--root", project.root, "check", "--as-of", AS_OF).code == 0
+    project.case(VALID_CASE + "summary: The agent gave me 01 98 76 54 32, his own line.\n")
+    result = run("--root", project.root, "check", "--as-of", AS_OF)
+    assert result.code == 1
+    assert "summary: expected no personal data, got what looks like a phone number" in result.out
+
+
+@pytest.mark.parametrize(
+    ("proof", "valid"),
+    [
+        ("https://acme.example/about/unkept", True),  # the brand's website
+        ("https://help.acme.example/unkept", True),  # a sub-domain of it
+        ("https://x.com/AcmeHelp/status/1", True),  # a post of its listed account
+        ("https://x.com/SomeoneElse/status/1", False),  # someone else's account
+        ("https://acme.example.evil.example/unkept", False),  # not the brand's domain
+    ],
+)
+def test_a_maintainers_proof_is_on_the_brands_own_pages(project, run, proof, valid):
+    project.write(
+        "cases/acme/brand.yml",
+        f"name: Acme\nwebsite: https://acme.example\naccounts:\n  twitter: '@AcmeHelp'\n"
+        f"maintainers:\n  - login: acme-care\n    proof: {proof}\n",
+    )
+    result = run("--root", project.root, "check", "--as-of", AS_OF, "--format", "json")
+    assert [p["code"] for p in json.loads(result.out)] == ([] if valid else ["brand.proof"])

@@ -25,9 +25,27 @@ def test_demo_status_exercises_every_status():
     data = json.loads(result.stdout)
     assert data["as_of"] == AS_OF
     statuses = {p["status"] for p in data["promises"]}
-    assert statuses == {"kept", "kept-late", "pending", "overdue", "broken", "moot", "withdrawn"}
+    assert statuses == {
+        "kept",
+        "kept-late",
+        "claimed",
+        "pending",
+        "overdue",
+        "unconfirmed",
+        "broken",
+        "moot",
+        "withdrawn",
+    }
     assert any(p["stale"] for p in data["promises"])
     assert {p["deadline_source"] for p in data["promises"]} == {"stated", "default"}
+    assert {p["kept_per"] for p in data["promises"]} == {None, "consumer", "brand"}
+    claimed = next(p for p in data["promises"] if p["status"] == "claimed")
+    assert (claimed["kept_on"], claimed["claim_due"], claimed["disputed"]) == (
+        "2026-11-20",
+        "2026-12-05",
+        False,
+    )
+    assert any(p["disputed"] for p in data["promises"])
 
 
 def test_status_table_for_one_case():
@@ -35,14 +53,14 @@ def test_status_table_for_one_case():
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines() == [
         "Promise statuses as of 2026-11-24",
-        "case                           #  kind      made        due         deadline  kept  "
-        "status   days  stale",
-        "norteva-fibre-outage-callback  1  callback  2026-10-02  2026-10-04  stated    -     "
-        "overdue  +51",
-        "norteva-fibre-outage-callback  2  callback  2026-10-09  2026-10-11  default   -     "
-        "overdue  +44",
+        "case                           #  kind      made        due         deadline  kept        "
+        "status   days  notes",
+        "norteva-fibre-outage-callback  1  callback  2026-10-02  2026-10-04  stated    -           "
+        "overdue  +51   disputed",
+        "norteva-fibre-outage-callback  2  callback  2026-10-09  2026-10-11  default   2026-11-20  "
+        "claimed  +40   consumer may reject until 2026-12-05",
         "",
-        "2 promises: 2 overdue",
+        "2 promises: 1 claimed, 1 overdue",
     ]
 
 

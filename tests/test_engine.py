@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 import pytest
 
 from generator.model.deadlines import deadline, default_deadline
-from generator.model.statuses import Status, is_stale, promise_status
-from generator.model.values import Case, Delay, Moment, Promise
+from generator.model.statuses import KeptPer, Status, is_stale, promise_status, stale_from
+from generator.model.values import BrandReply, Case, Delay, Moment, Position, Promise
 
 D = dt.date.fromisoformat
 
@@ -173,6 +174,107 @@ def test_closed_case_is_never_stale():
 
 
 def test_stale_is_a_flag_on_the_status():
-    promise = make_promise(due="2026-03-10")
+    promise = make_promise(due="2026-07-10")
     s = promise_status(make_case(promise, confirmed="2026-03-01"), promise, D("2026-07-01"))
-    assert (s.status, s.stale) == (Status.OVERDUE, True)
+    assert (s.status, s.stale) == (Status.PENDING, True)  # pending in a stale case stays pending
+
+
+# Confirmed 2026-03-01 with stale_days 90: stale from 2026-05-31 (day 91).
+@pytest.mark.parametrize(
+    ("as_of", "expected"),
+    [
+        ("2026-05-30", (Status.OVERDUE, 81, False)),  # day 90 after confirming: still confirmed
+        ("2026-05-31", (Status.UNCONFIRMED, 82, True)),  # stale by one day: out of the ranking
+    ],
+)
+def test_overdue_in_a_stale_case_is_unconfirmed(as_of, expected):
+    promise = make_promise(due="2026-03-10")
+    s = promise_status(make_case(promise, confirmed="2026-03-01"), promise, D(as_of))
+    assert (s.status, s.days, s.stale) == expected
+    assert stale_from(make_case(promise, confirmed="2026-03-01"), 90) == D("2026-05-31")
+
+
+def reply(day, *positions, text="We looked into it."):
+    return BrandReply(D(day), text, None, tuple(positions))
+
+
+def claim(number, day):
+    return Position(number, Moment.parse(day), None)
+
+
+def dispute(number, why="We never promised that."):
+    return Position(number, None, why)
+
+
+def with_replies(promise, *replies, **case):
+    made = make_case(promise, confirmed="2026-06-01", **case)
+    return dataclasses.replace(made, brand_reply=tuple(replies))
+
+
+def claimed_status(promise, as_of, *replies, **case):
+    made = with_replies(promise, *replies, **case)
+    s = promise_status(made, made.promises[0], D(as_of))
+    return s.status, s.days, s.kept_on, s.kept_per, s.claim_due
+
+
+# due 2026-03-10; the brand replies on 2026-03-20 that it kept the promise on 2026-03-18 (8
+# days late); the consumer has 14 days, through 2026-04-03, to reject the claim.
+@pytest.mark.parametrize(
+    ("as_of", "expected"),
+    [
+        ("2026-03-20", (Status.CLAIMED, 8, D("2026-03-18"), None, D("2026-04-03"))),
+        ("2026-04-03", (Status.CLAIMED, 8, D("2026-03-18"), None, D("2026-04-03"))),  # last day
+        ("2026-04-04", (Status.KEPT_LATE, 8, D("2026-03-18"), KeptPer.BRAND, D("2026-04-03"))),
+    ],
+)
+def test_a_claim_awaits_the_consumer_then_counts_on_the_brands_word(as_of, expected):
+    promise = make_promise(due="2026-03-10")
+    assert claimed_status(promise, as_of, reply("2026-03-20", claim(1, "2026-03-18"))) == expected
+
+
+def test_a_claim_of_keeping_it_on_time_counts_as_kept():
+    promise = make_promise(due="2026-03-10")
+    got = claimed_status(promise, "2026-05-01", reply("2026-03-12", claim(1, "2026-03-09")))
+    assert got == (Status.KEPT, -1, D("2026-03-09"), KeptPer.BRAND, D("2026-03-26"))
+
+
+def test_a_rejected_claim_is_ignored_even_after_the_window():
+    promise = dataclasses.replace(make_promise(due="2026-03-10"), claim_rejected="No refund.")
+    got = claimed_status(promise, "2026-05-01", reply("2026-03-20", claim(1, "2026-03-18")))
+    assert got == (Status.OVERDUE, 52, None, None, None)
+
+
+def test_the_latest_of_two_claims_wins():
+    promise = make_promise(due="2026-03-10")
+    first = reply("2026-03-20", claim(1, "2026-03-18"))
+    second = reply("2026-04-10", claim(1, "2026-04-08"))
+    got = claimed_status(promise, "2026-04-12", first, second)
+    assert got == (Status.CLAIMED, 29, D("2026-04-08"), None, D("2026-04-24"))
+    # Before the second reply, the first claim stood and had become the brand's word.
+    assert claimed_status(promise, "2026-04-05", first, second)[:4] == (
+        Status.KEPT_LATE,
+        8,
+        D("2026-03-18"),
+        KeptPer.BRAND,
+    )
+
+
+def test_the_consumers_own_kept_on_decides_whatever_the_brand_says():
+    promise = make_promise(due="2026-03-10", kept="2026-03-25")
+    got = claimed_status(promise, "2026-03-30", reply("2026-03-20", claim(1, "2026-03-08")))
+    assert got == (Status.KEPT_LATE, 15, D("2026-03-25"), KeptPer.CONSUMER, None)
+
+
+def test_a_dispute_flags_the_promise_and_changes_no_status():
+    promise = make_promise(due="2026-03-10", kept="2026-03-09")
+    made = with_replies(promise, reply("2026-03-20", dispute(1)))
+    s = promise_status(made, made.promises[0], D("2026-04-01"))
+    assert (s.status, s.disputed) == (Status.KEPT, True)
+    before = promise_status(made, made.promises[0], D("2026-03-19"))
+    assert before.disputed is False  # the reply was not written yet
+
+
+def test_a_claim_on_another_promise_number_does_not_apply():
+    promise = make_promise(due="2026-03-10")
+    got = claimed_status(promise, "2026-04-01", reply("2026-03-20", claim(2, "2026-03-18")))
+    assert got[0] == Status.OVERDUE

@@ -11,6 +11,10 @@ from tests.support import AS_OF, VALID_CASE, git
 
 ANN = VALID_CASE.replace("demo-tester", "demo-ann")
 REPLY = "brand_reply:\n  - date: 2026-10-05\n    text: We are on it.\n"
+CLAIM = "    promises:\n      - promise: 1\n        kept_on: 2026-10-04\n"
+REJECTED = ANN.replace(
+    "    due: 2026-10-03\n", "    due: 2026-10-03\n    claim_rejected: No call came.\n"
+)
 
 
 @pytest.fixture
@@ -82,6 +86,51 @@ RULES = [
         [],
     ),
     (
+        "brand-maintainer-claims-a-promise-kept",
+        lambda p: p.case(ANN + REPLY + CLAIM, name="acme/acme-ann.yml"),
+        "acme-care",
+        [],
+    ),
+    (
+        "someone-else-claims-a-promise-kept-for-the-brand",
+        lambda p: p.case(ANN + REPLY + CLAIM, name="acme/acme-ann.yml"),
+        "demo-bob",
+        [
+            f"{F}:1:1: brand_reply: demo-bob is not a maintainer of this brand; only the brand's "
+            "maintainers may add its replies (rule: brand-reply)"
+        ],
+    ),
+    (
+        "submitter-rejects-a-claim",
+        lambda p: p.case(REJECTED, name="acme/acme-ann.yml"),
+        "demo-ann",
+        [],
+    ),
+    (
+        "brand-maintainer-rejects-a-claim-for-the-consumer",
+        lambda p: p.case(REJECTED, name="acme/acme-ann.yml"),
+        "acme-care",
+        [
+            f"{F}:1:1: edits a case submitted by demo-ann; only its submitter or a tracker maintainer "
+            "may edit it (rule: case-owner)"
+        ],
+    ),
+    (
+        "brand-maintainer-confirms-or-withdraws-for-the-consumer",
+        lambda p: p.case(
+            ANN.replace("status: open", "status: withdrawn\nclosed_on: 2026-11-02").replace(
+                "last_confirmed: 2026-11-01", "last_confirmed: 2026-11-02"
+            )
+            + "withdrawn_reason: Settled.\n",
+            name="acme/acme-ann.yml",
+        ),
+        "acme-care",
+        [
+            f"{F}:1:1: edits a case submitted by demo-ann; only its submitter or a tracker maintainer "
+            "may edit it (rule: case-owner)"
+        ],
+    ),
+    (
         "submitter-writes-the-brands-reply",
         lambda p: p.case(ANN + REPLY, name="acme/acme-ann.yml"),
         "demo-ann",
@@ -110,7 +159,11 @@ RULES = [
     ),
     (
         "edit-a-brand-file",
-        lambda p: p.write("cases/acme/brand.yml", "name: Acme\nmaintainers: [demo-bob]\n"),
+        lambda p: p.write(
+            "cases/acme/brand.yml",
+            "name: Acme\nwebsite: https://acme.example\nmaintainers:\n"
+            "  - login: demo-bob\n    proof: https://acme.example/bob\n",
+        ),
         "demo-bob",
         [
             "cases/acme/brand.yml:1:1: only tracker maintainers may edit or delete a brand file "
@@ -119,7 +172,10 @@ RULES = [
     ),
     (
         "new-brand-claiming-maintainers",
-        lambda p: p.write("cases/globex/brand.yml", "name: Globex\nmaintainers: [demo-bob]\n"),
+        lambda p: p.write(
+            "cases/globex/brand.yml",
+            "name: Globex\nwebsite: https://globex.example\nmaintainers:\n  - login: demo-bob\n    proof: https://globex.example/bob\n",
+        ),
         "demo-bob",
         [
             "cases/globex/brand.yml:1:1: maintainers: only tracker maintainers may name a brand's "
@@ -138,6 +194,19 @@ def test_ownership_rules(repo, run, change, author, expected):
     problems = [line for line in result.out.splitlines() if not line.startswith("Checked ")]
     assert problems == expected
     assert result.code == (1 if expected else 0), result.out + result.err
+
+
+def test_a_brands_earlier_position_is_never_changed(repo, run):
+    repo.case(ANN + REPLY + CLAIM, name="acme/acme-ann.yml")
+    git(repo.root, "commit", "-qam", "claim")
+    git(repo.root, "branch", "-qf", "main")
+    repo.case(ANN + REPLY + CLAIM.replace("2026-10-04", "2026-10-03"), name="acme/acme-ann.yml")
+    result = check_as(run, repo, "acme-care")
+    assert result.code == 1
+    assert (
+        f"{F}:1:1: brand_reply: expected earlier replies unchanged, with new ones added after "
+        "them (rule: replies-append-only)"
+    ) in result.out
 
 
 def test_replies_are_only_appended(repo, run):

@@ -2,14 +2,23 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 from hypothesis import given
 from hypothesis import strategies as st
 
 from generator.model.deadlines import business_calendar, deadline
-from generator.model.statuses import DECIDED, Status, overdue_on, promise_status, snapshot
-from generator.model.values import Case, Delay, Moment, Promise
+from generator.model.ranking import rank_brands
+from generator.model.statuses import (
+    DECIDED,
+    KeptPer,
+    Status,
+    overdue_on,
+    promise_status,
+    snapshot,
+)
+from generator.model.values import Brand, BrandReply, Case, Delay, Moment, Position, Promise
 
 START = dt.date(2024, 1, 1)
 days = st.integers(min_value=0, max_value=900)
@@ -33,6 +42,22 @@ def moments(draw, earliest: dt.date) -> Moment:
 
 
 @st.composite
+def replies(draw, opened: dt.date, made: dt.date) -> tuple[BrandReply, ...]:
+    """Up to three replies: claims that promise 1 was kept, disputes, or about promise 2."""
+    out = []
+    for _ in range(draw(st.integers(0, 3))):
+        day = opened + dt.timedelta(days=draw(st.integers(0, 400)))
+        number = draw(st.sampled_from([1, 1, 1, 2]))
+        if draw(st.booleans()):
+            kept = draw(moments(made))
+            position = Position(number, Moment(min(kept.day, day)), None)
+        else:
+            position = Position(number, None, "We never promised that.")
+        out.append(BrandReply(day, "Our answer.", None, (position,)))
+    return tuple(out)
+
+
+@st.composite
 def cases(draw) -> Case:
     opened = START + dt.timedelta(days=draw(days))
     made = draw(moments(opened))
@@ -42,7 +67,9 @@ def cases(draw) -> Case:
     kept = draw(st.one_of(st.none(), moments(made.day)))
     status = draw(st.sampled_from(["open", "resolved", "abandoned", "withdrawn"]))
     closed = None if status == "open" else opened + dt.timedelta(days=draw(st.integers(0, 300)))
-    promise = Promise(0, draw(kinds), made, None, None, due, within, None, kept, (), None)
+    rejected = draw(st.sampled_from([None, "It was not kept."]))
+    promise = Promise(0, draw(kinds), made, None, None, due, within, None, kept, (), None, rejected)
+    confirmed = opened + dt.timedelta(days=draw(st.integers(0, 400)))
     return Case(
         "c",
         "b",
@@ -54,15 +81,32 @@ def cases(draw) -> Case:
         opened,
         status,
         closed,
-        opened,
+        confirmed,
         "someone",
         None,
         None,
         (promise,),
         (),
-        (),
+        draw(replies(opened, made.day)),
         (),
     )
+
+
+def standing_claim(case: Case, as_of: dt.date) -> tuple[dt.date, dt.date] | None:
+    """The claim on promise 1 that stands on as-of: (kept day, reply day); an oracle."""
+    if case.promises[0].claim_rejected:
+        return None
+    claims = [
+        (r.date, x.kept_on.day)
+        for r in case.brand_reply
+        if r.date <= as_of
+        for x in r.positions
+        if x.promise == 1 and x.kept_on is not None
+    ]
+    if not claims:
+        return None
+    reply_day, kept_day = max(claims, key=lambda c: c[0])
+    return kept_day, reply_day
 
 
 @given(cases(), days)
@@ -70,33 +114,75 @@ def test_each_promise_has_exactly_one_status(case, offset):
     as_of = START + dt.timedelta(days=offset)
     s = promise_status(case, case.promises[0], as_of)
     assert isinstance(s.status, Status)
-    # The conditions of the definitions, each true for exactly the status given.
+    # The conditions of the definitions, in their order, each true for exactly the status given.
     p, due, closed = case.promises[0], s.due, case.closed_on
+    live = case.status != "withdrawn"
+    claim = None if p.kept else standing_claim(case, as_of)
+    window = claim is not None and as_of <= claim[1] + dt.timedelta(days=14)
+    settled = p.kept.day if p.kept else claim[0] if claim else None
+    rest = live and settled is None
+    stale = case.status == "open" and (as_of - case.last_confirmed).days > 90
     conditions = {
-        Status.WITHDRAWN: case.status == "withdrawn",
-        Status.KEPT: case.status != "withdrawn" and p.kept is not None and p.kept.day <= due,
-        Status.KEPT_LATE: case.status != "withdrawn" and p.kept is not None and p.kept.day > due,
-        Status.MOOT: p.kept is None and case.is_closed and closed <= due,
-        Status.BROKEN: p.kept is None and case.is_closed and closed > due,
-        Status.PENDING: p.kept is None and case.status == "open" and as_of <= due,
-        Status.OVERDUE: p.kept is None and case.status == "open" and as_of > due,
+        Status.WITHDRAWN: not live,
+        Status.CLAIMED: live and p.kept is None and window,
+        Status.KEPT: live and settled is not None and not window and settled <= due,
+        Status.KEPT_LATE: live and settled is not None and not window and settled > due,
+        Status.MOOT: rest and case.is_closed and closed <= due,
+        Status.BROKEN: rest and case.is_closed and closed > due,
+        Status.PENDING: rest and case.status == "open" and as_of <= due,
+        Status.OVERDUE: rest and case.status == "open" and as_of > due and not stale,
+        Status.UNCONFIRMED: rest and case.status == "open" and as_of > due and stale,
     }
     assert [st_ for st_, holds in conditions.items() if holds] == [s.status]
+    assert s.kept_per == (
+        None
+        if s.status not in (Status.KEPT, Status.KEPT_LATE)
+        else KeptPer.CONSUMER
+        if p.kept
+        else KeptPer.BRAND
+    )
 
 
 @given(cases(), days, st.integers(min_value=0, max_value=400))
-def test_moving_as_of_forward_never_undoes_overdue(case, offset, step):
+def test_moving_as_of_forward_never_undoes_overdue_but_for_a_claim_or_staleness(case, offset, step):
     earlier = START + dt.timedelta(days=offset)
     later = earlier + dt.timedelta(days=step)
     before = promise_status(case, case.promises[0], earlier)
     after = promise_status(case, case.promises[0], later)
     if before.status == Status.OVERDUE:
-        assert after.status == Status.OVERDUE
-        assert after.days == before.days + step
+        if after.status in (Status.OVERDUE, Status.UNCONFIRMED):
+            assert after.days == before.days + step
+        else:  # only the brand's word can settle it
+            assert after.status == Status.CLAIMED or after.kept_per == KeptPer.BRAND
     if after.status == Status.PENDING:
         assert before.status == Status.PENDING
-    if before.status in DECIDED - {Status.OVERDUE} or before.status == Status.MOOT:
+    if case.brand_reply == () and (
+        before.status in DECIDED - {Status.OVERDUE} or before.status == Status.MOOT
+    ):
         assert (after.status, after.days) == (before.status, before.days)
+
+
+@given(st.lists(cases(), min_size=1, max_size=6), days)
+def test_statuses_partition_the_promises_and_the_ranking_counts_only_overdue(many, offset):
+    as_of = START + dt.timedelta(days=offset)
+    cases_ = [dataclasses.replace(c, id=f"c{i}") for i, c in enumerate(many)]
+    statuses = [promise_status(c, c.promises[0], as_of) for c in cases_]
+    brand = Brand("b", "f", "B", (), None, None, (), (), False)
+    (row,) = rank_brands({"b": brand}, cases_, statuses)
+    live = [s for s in statuses if s.status != Status.WITHDRAWN]
+    counted = (
+        row.overdue
+        + row.kept
+        + row.kept_late
+        + row.pending
+        + row.moot
+        + row.broken
+        + row.claimed
+        + row.unconfirmed
+    )
+    assert counted == row.promises == len(live)
+    assert row.overdue == sum(1 for s in live if s.status == Status.OVERDUE)
+    assert row.decided == row.kept + row.kept_late + row.overdue + row.broken
 
 
 @given(cases())

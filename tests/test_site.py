@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import html
 import io
 import json
 import re
@@ -148,17 +149,25 @@ def test_ranking_page_figures_equal_brands_csv(site):
 def test_ranking_order_and_figures(site):
     rows = list(csv.DictReader(io.StringIO((site / "data/brands.csv").read_text())))
     assert [(r["rank"], r["brand_id"], r["overdue"], r["total_days_overdue"]) for r in rows] == [
-        ("1", "norteva-telecom", "3", "227"),
-        ("2", "velora-air", "1", "97"),
-        ("3", "zz-hostile", "1", "52"),
-        ("4", "hexa-home", "1", "21"),
-        ("5", "brightcart", "0", "0"),
+        ("1", "velora-air", "1", "97"),  # its claim on the refund was rejected: still overdue
+        ("2", "zz-hostile", "1", "52"),
+        ("3", "norteva-telecom", "1", "51"),  # one claimed, one unconfirmed: neither counts
+        ("4", "brightcart", "0", "0"),
+        ("4", "hexa-home", "0", "0"),  # the oven: kept late on the brand's word
     ]
-    velora = rows[1]
+    velora = rows[0]
     assert velora["refunds_overdue"] == "412.60 EUR"
     assert velora["kept_on_time"] == "2"
     assert velora["kept_on_time_rate"] == ""  # 3 decided promises: below 5
-    hexa = rows[3]  # 3 kept on time, 1 kept late, 1 overdue: 5 decided
+    norteva = rows[2]
+    assert [norteva[k] for k in ("claimed", "unconfirmed", "disputed", "kept_per_brand")] == [
+        "1",
+        "1",
+        "1",
+        "0",
+    ]
+    hexa = rows[4]  # 3 kept on time, 2 kept late (one on the brand's word): 5 decided
+    assert (hexa["kept_late"], hexa["kept_per_brand"], hexa["claimed"]) == ("2", "1", "0")
     assert (hexa["brand_id"], hexa["kept_on_time_rate"], hexa["rate_low"], hexa["rate_high"]) == (
         "hexa-home",
         "60.0",
@@ -170,7 +179,7 @@ def test_ranking_order_and_figures(site):
 def test_headline_figures(site):
     text = (site / "index.html").read_text()
     figures = dict(re.findall(r'data-figure="(\w+)">(\d+)<', text))
-    assert figures == {"brands": "5", "cases": "13", "promises": "19", "overdue": "6", "kept": "6"}
+    assert figures == {"brands": "5", "cases": "13", "promises": "19", "overdue": "3", "kept": "6"}
 
 
 def test_csv_files_read_back_and_neutralise_formulas(site):
@@ -179,8 +188,10 @@ def test_csv_files_read_back_and_neutralise_formulas(site):
     assert {p["status"] for p in promises} == {
         "kept",
         "kept-late",
+        "claimed",
         "pending",
         "overdue",
+        "unconfirmed",
         "broken",
         "moot",
     }
@@ -193,6 +204,54 @@ def test_csv_files_read_back_and_neutralise_formulas(site):
         if p["case_id"] == "velora-cancelled-flight-refund" and p["promise"] == "2"
     )
     assert (refund["amount"], refund["currency"], refund["days"]) == ("412.60", "EUR", "97")
+    flags = {
+        (p["case_id"], p["promise"]): (p["status"], p["disputed"], p["kept_per"], p["claim_due"])
+        for p in promises
+    }
+    assert flags[("norteva-fibre-outage-callback", "1")] == ("overdue", "true", "", "")
+    assert flags[("norteva-fibre-outage-callback", "2")] == ("claimed", "false", "", "2026-12-05")
+    assert flags[("hexa-oven-replacement", "1")] == ("kept-late", "false", "brand", "2026-11-19")
+    assert flags[("hexa-warranty-reply", "1")] == ("kept-late", "false", "consumer", "")
+    assert flags[("velora-cancelled-flight-refund", "2")] == ("overdue", "false", "", "")
+
+
+def test_each_view_of_the_ranking_lists_only_its_brands_and_links_its_own_csv(site):
+    other = list(csv.DictReader(io.StringIO((site / "data/ranking/other.csv").read_text())))
+    page = (site / "ranking/other/index.html").read_text()
+    assert "data/ranking/other.csv" in page
+    listed = re.findall(r'<td data-col="brand" data-value="([^"]*)"', page)
+    assert [r["brand"] for r in other] == [html.unescape(b) for b in listed]
+    assert len(other) < 5  # not every brand has a case in "other"
+    rated = list(csv.DictReader(io.StringIO((site / "data/ranking/by-rate.csv").read_text())))
+    assert [(r["rank"], r["brand_id"], r["rate_low"]) for r in rated] == [
+        ("1", "hexa-home", "23.1")
+    ]
+    package = json.loads((site / "data/datapackage.json").read_text())
+    paths = [r["path"] for r in package["resources"]]
+    assert "ranking/other.csv" in paths
+    assert "ranking/by-rate.csv" in paths
+
+
+def test_corrections_list_what_was_withdrawn_or_contested_newest_first(site):
+    text = re.sub(r"<[^>]+>", " ", (site / "corrections/index.html").read_text())
+    text = " ".join(html.unescape(text).split())
+    disputed = text.index(
+        "Norteva Telecom disputes promise 1 of case norteva-fibre-outage-callback"
+    )
+    rejected = text.index(
+        "The consumer rejects Velora Air's claim that promise 2 of case "
+        "velora-cancelled-flight-refund was kept."
+    )
+    withdrawn = text.index("Case norteva-duplicate-report was withdrawn by its submitter.")
+    assert disputed < rejected < withdrawn
+    assert "In their words: Filed twice by mistake" in text
+    feed = ET.fromstring((site / "feeds/corrections.xml").read_bytes())
+    titles = [
+        e.findtext("{http://www.w3.org/2005/Atom}title")
+        for e in feed.iter("{http://www.w3.org/2005/Atom}entry")
+    ]
+    assert len(titles) == 3
+    assert titles[0].startswith("Norteva Telecom disputes promise 1")
 
 
 def test_formula_injection_is_neutralised():
@@ -240,6 +299,7 @@ def test_cases_json_has_meta_and_tombstones(site, site_root):
         "brand_id": "norteva-telecom",
         "status": "withdrawn",
         "closed_on": "2026-10-04",
+        "withdrawn_reason": "Filed twice by mistake; the fibre outage case tells the story.",
     }
 
 
@@ -248,16 +308,36 @@ def test_withdrawn_case_keeps_a_tombstone_page(site):
     assert "Case withdrawn" in text
     assert "withdrawn by its submitter on 2026-10-04" in text
     assert "Duplicate of the fibre outage case" not in text
+    assert "it remains in the history of the tracker&#39;s public repository" in text
+    assert "ask the tracker&#39;s maintainers to erase it" in text
 
 
 def test_case_page_shows_each_promise(site):
     page = site / "cases/norteva-fibre-outage-callback/index.html"
     statuses = re.findall(r'data-status="([a-z-]+)"', page.read_text())
-    assert statuses == ["overdue", "overdue"]
+    assert statuses == ["overdue", "claimed"]
     text = "".join(parse(page).text)
     assert "default applied" in text
     assert "51 days overdue" in text
     assert "Cite this case" in text
+
+
+def test_the_brands_side_is_at_the_top_of_the_case_page(site):
+    page = (site / "cases/norteva-fibre-outage-callback/index.html").read_text()
+    side = page[page.index('id="brand-side"') : page.index('id="summary"')]
+    text = " ".join(html.unescape(re.sub(r"<[^>]+>", " ", side)).split())
+    assert "The brand disputes promise 1: Our Twitter team offered a direct message" in text
+    assert (
+        "Promise 2: kept, says the brand, on 2026-11-20. The consumer has until 2026-12-05 to "
+        "answer." in text
+    )
+    assert "Latest reply from the brand: 2026-11-21." in text
+    assert side.count('href="#reply-1"') == 3  # each links to the reply it comes from
+    assert 'id="reply-1"' in page
+    oven = (site / "cases/hexa-oven-replacement/index.html").read_text()
+    assert "counts as kept on 2026-11-04 on the brand&#39;s word" in oven
+    velora = (site / "cases/velora-cancelled-flight-refund/index.html").read_text()
+    assert "the consumer rejects the claim: Nothing has been credited to my card" in velora
 
 
 def test_demo_notice_wherever_demo_brands_appear(site):
@@ -290,7 +370,7 @@ def test_feeds_calendars_and_badges(site):
     assert badge == {
         "schemaVersion": 1,
         "label": "unkept",
-        "message": "3 overdue",
+        "message": "1 overdue",  # one claimed, one unconfirmed
         "color": "orange",
     }
     ET.parse(site / "badges/norteva-telecom.svg")  # well-formed SVG
@@ -300,7 +380,8 @@ def test_brand_chart_is_inline_svg_with_a_data_table(site):
     text = (site / "brands/norteva-telecom/index.html").read_text()
     assert '<svg class="unkept-chart"' in text
     assert 'role="img"' in text
-    assert "<td>2026-10</td><td>3</td>" in text
+    assert "<td>2026-10</td><td>2</td>" in text  # the router case: unconfirmed from 30 Sep
+    assert "<td>2026-08</td><td>1</td>" in text
     assert "<td>2026-06</td><td>0</td>" in text
 
 
@@ -455,7 +536,7 @@ def test_a_broken_feed_template_fails_the_build_and_leaves_the_previous_site(
 
 @pytest.mark.parametrize("jobs", ["1", "2"])  # saved after MkDocs, or beside it in a worker
 def test_the_build_saves_the_validation_cache_for_the_next_run(built_demo, monkeypatch, jobs):
-    from generator.load.cache import CheckCache
+    from generator.load.cache import CheckCache, Entry
 
     monkeypatch.setenv("UNKEPT_JOBS", jobs)
     root, _ = built_demo
@@ -466,8 +547,9 @@ def test_the_build_saves_the_validation_cache_for_the_next_run(built_demo, monke
         for p in (root / "cases").glob("*/*.yml")  # brand folders; not _template.yml
         if p.name != "brand.yml"
     }
-    assert set(cache.entries) == cases
-    assert {entry[4] for entry in cache.entries.values()} == set(cache.docs)
+    files = {k: v for k, v in cache.entries.items() if not k.startswith(":")}
+    assert set(files) == cases
+    assert {Entry.from_row(row).digest for row in files.values()} == set(cache.docs)
 
 
 def test_a_cache_folder_that_cannot_be_written_fails_the_build_clearly(built_demo):
@@ -536,6 +618,32 @@ def test_french_site_builds(tmp_path):
     case = (site / "cases/norteva-fibre-outage-callback/index.html").read_text()
     assert "51 jours de retard" in case
     assert "Données fictives de démonstration" in case
+    assert "Promesse 2 : tenue le 2026-11-20, selon la marque." in html.unescape(case)
+    methodology = html.unescape((site / "methodology/index.html").read_text())
+    assert_defines_every_status_and_column(methodology, "fr")
+    assert "Pour les marques" in (site / "for-brands/index.html").read_text()
+    assert "Rectificatifs" in (site / "corrections/index.html").read_text()
+
+
+def assert_defines_every_status_and_column(text: str, lang: str) -> None:
+    """The methodology names each status and each column of the ranking, as the pages do."""
+    from generator.export.columns import BRAND_COLUMNS
+    from generator.model.statuses import Status
+    from generator.site.templates import load_strings
+
+    t = load_strings(REPO / "site_templates", lang)
+    for status in Status:
+        assert t["status"][status].casefold() in text.casefold(), status
+    for column in BRAND_COLUMNS:
+        if column.label and column.label not in ("rank", "brand", "cases", "promises", "rate"):
+            name = re.sub(r"\s*\(.*\)$", "", t[column.label])  # "Oldest overdue (days)"
+            assert name.casefold() in text.casefold(), column.label
+
+
+def test_the_methodology_defines_every_status_and_column(site):
+    text = html.unescape((site / "methodology/index.html").read_text())
+    assert_defines_every_status_and_column(text, "en")
+    assert "80.0% (37.6\u201396.4)" in text  # the worked example is the computed figure
 
 
 def test_search_partial_override_is_materials_own_but_for_its_label():

@@ -41,7 +41,12 @@ def status(app: App, cases: tuple[str, ...], as_of: dt.date | None, fmt: str) ->
         s
         for case in corpus.cases
         if case.id in wanted
-        for s in case_statuses(case, day, stale_days=app.settings.stale_days)
+        for s in case_statuses(
+            case,
+            day,
+            stale_days=app.settings.stale_days,
+            confirm_days=app.settings.confirm_days,
+        )
     ]
     if fmt == "json":
         click.echo(status_json(statuses, as_of=day.isoformat()))

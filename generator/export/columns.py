@@ -61,15 +61,38 @@ BRAND_COLUMNS: tuple[Column, ...] = (
         "overdue",
     ),
     Column(
-        "overdue_stale",
+        "claimed",
         "integer",
-        lambda r: r.overdue_stale,
-        "Overdue promises in cases not confirmed recently (stale).",
-        "overdue_stale",
+        lambda r: r.claimed,
+        "Promises the brand says it kept, while the consumer may still reject the claim.",
+        "claimed",
+    ),
+    Column(
+        "unconfirmed",
+        "integer",
+        lambda r: r.unconfirmed,
+        "Promises that would be overdue, in cases their submitter has not confirmed within "
+        "stale_days: not counted as overdue until confirmed again.",
+        "unconfirmed",
+    ),
+    Column(
+        "disputed",
+        "integer",
+        lambda r: r.disputed,
+        "Promises the brand disputes in a reply (whatever their status).",
+        "disputed",
     ),
     Column("broken", "integer", lambda r: r.broken, "Not kept, past due, case closed.", "broken"),
     Column("kept_on_time", "integer", lambda r: r.kept, "Kept on or before the due day.", "kept"),
     Column("kept_late", "integer", lambda r: r.kept_late, "Kept after the due day.", "kept_late"),
+    Column(
+        "kept_per_brand",
+        "integer",
+        lambda r: r.kept_per_brand,
+        "Of the kept promises (on time or late), those counted on the brand's word: it claimed "
+        "them kept and the consumer did not reject the claim within confirm_days.",
+        "kept_per_brand",
+    ),
     Column("pending", "integer", lambda r: r.pending, "Not kept, not yet due.", "pending"),
     Column("moot", "integer", lambda r: r.moot, "Not kept, case closed before the due day."),
     Column(
@@ -146,7 +169,7 @@ PROMISE_COLUMNS: tuple[Column, ...] = (
         "status",
         "string",
         lambda s, p: s.status,  # a StrEnum: its text, without the slow `.value`
-        "kept, kept-late, pending, overdue, broken or moot.",
+        "kept, kept-late, claimed, pending, overdue, unconfirmed, broken or moot.",
     ),
     Column(
         "days",
@@ -169,6 +192,25 @@ PROMISE_COLUMNS: tuple[Column, ...] = (
     ),
     Column(
         "stale", "boolean", lambda s, p: s.stale, "The case is open and was not confirmed recently."
+    ),
+    Column(
+        "disputed",
+        "boolean",
+        lambda s, p: s.disputed,
+        "The brand disputes the promise in a reply; its status is unchanged.",
+    ),
+    Column(
+        "kept_per",
+        "string",
+        lambda s, p: s.kept_per,
+        "For kept promises: consumer (the submitter recorded it) or brand (the brand claimed "
+        "it and the consumer did not reject the claim in time).",
+    ),
+    Column(
+        "claim_due",
+        "date",
+        lambda s, p: s.claim_due.isoformat() if s.claim_due else None,
+        "The last day the consumer may reject the brand's claim that the promise was kept.",
     ),
 )
 

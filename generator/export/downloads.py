@@ -45,6 +45,8 @@ def write_downloads(
 
     for relative, make in DATA_FILES.items():
         put(relative, make(data))
+    for relative, content in opendata.view_csvs(data).items():
+        put(f"data/{relative}", content)
     write_feeds(put, data, t, env=env, site_url=site_url)
     return written
 
@@ -75,6 +77,19 @@ def write_feeds(
             self_path="feeds/atom.xml",
             alternate_path="",
             entries=feeds.feed_entries(data, t, data.cases),
+        ),
+    )
+    put(
+        "feeds/corrections.xml",
+        atom.render(
+            t=t,
+            as_of=data.as_of.isoformat(),
+            site_url=site_url,
+            feed_id="tag:unkept,2026:feed:corrections",
+            title=t["feed_corrections_title"],
+            self_path="feeds/corrections.xml",
+            alternate_path="corrections/",
+            entries=feeds.correction_entries(data, t),
         ),
     )
     rows = data.rows  # a property that builds the mapping: once, not once per brand

@@ -10,6 +10,7 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from generator.model.corrections import CorrectionKind, corrections
 from generator.model.statuses import Status
 from generator.model.tracker import Tracker
 from generator.model.values import Case
@@ -59,4 +60,27 @@ def feed_entries(data: Tracker, t: dict, cases: Iterable[Case]) -> list[FeedEntr
                     )
                 )
     entries.sort(key=lambda e: (e.day, e.id), reverse=True)
+    return entries[:FEED_ENTRIES]
+
+
+def correction_entries(data: Tracker, t: dict) -> list[FeedEntry]:
+    """The newest corrections: withdrawn cases, disputed promises and rejected claims."""
+    entries = []
+    for c in corrections(data):
+        name = data.brands[c.brand].name
+        if c.kind == CorrectionKind.WITHDRAWN:
+            title = t["correction_withdrawn"].format(case=c.case_id)
+        elif c.kind == CorrectionKind.DISPUTED:
+            title = t["correction_disputed"].format(brand=name, n=c.promise, case=c.case_id)
+        else:
+            title = t["correction_claim_rejected"].format(brand=name, n=c.promise, case=c.case_id)
+        entries.append(
+            FeedEntry(
+                f"tag:unkept,2026:correction:{c.kind}:{c.case_id}:{c.promise or 0}",
+                c.day,
+                title,
+                f"cases/{c.case_id}/",
+                c.brand,
+            )
+        )
     return entries[:FEED_ENTRIES]

@@ -14,7 +14,7 @@ from generator import FORMAT_VERSION, __version__
 from generator.export.columns import BRAND_COLUMNS, PROMISE_COLUMNS, Column, cell
 from generator.model.ranking import BrandFigures
 from generator.model.statuses import PromiseStatus
-from generator.model.tracker import Tracker
+from generator.model.tracker import BY_RATE, LAST_12_MONTHS, Tracker, ranking_views
 from generator.model.values import Case
 
 LICENCE = {
@@ -75,6 +75,7 @@ def case_json(case: Case, statuses: Sequence[PromiseStatus]) -> dict[str, Any]:
             "brand_id": case.brand,
             "status": "withdrawn",
             "closed_on": case.closed_on.isoformat() if case.closed_on else None,
+            "withdrawn_reason": case.withdrawn_reason,
         }
     return {
         "id": case.id,
@@ -108,6 +109,10 @@ def case_json(case: Case, statuses: Sequence[PromiseStatus]) -> dict[str, Any]:
                 "status": s.status,  # a StrEnum: JSON writes its text
                 "days": s.days,
                 "stale": s.stale,
+                "disputed": s.disputed,
+                "kept_per": s.kept_per,
+                "claim_due": s.claim_due.isoformat() if s.claim_due else None,
+                "claim_rejected": p.claim_rejected,
             }
             for p, s in zip(case.promises, statuses, strict=True)
         ],
@@ -115,7 +120,16 @@ def case_json(case: Case, statuses: Sequence[PromiseStatus]) -> dict[str, Any]:
             {"date": str(t.date), "channel": t.channel, "text": t.text} for t in case.timeline
         ],
         "brand_reply": [
-            {"date": r.date.isoformat(), "text": r.text, "url": r.url} for r in case.brand_reply
+            {
+                "date": r.date.isoformat(),
+                "text": r.text,
+                "url": r.url,
+                "promises": [
+                    {"promise": x.promise, "kept_on": _moment(x.kept_on), "disputes": x.disputes}
+                    for x in r.positions
+                ],
+            }
+            for r in case.brand_reply
         ],
         "sources": [{"url": s.url, "title": s.title} for s in case.sources],
     }
@@ -145,15 +159,32 @@ def _schema(columns: Sequence[Column], key: list[str]) -> dict[str, Any]:
     return {"fields": fields, "primaryKey": key, "missingValues": [""]}
 
 
+VIEW_TITLES = {
+    LAST_12_MONTHS: "promises made in the last 12 months",
+    BY_RATE: "by the lower bound of the kept-on-time rate, brands with a rate only",
+}
+"""How the Data Package names the views that are not a category."""
+
+
+def view_csvs(data: Tracker) -> dict[str, str]:
+    """`ranking/<view>.csv` for each view of the ranking but the whole one (brands.csv)."""
+    return {
+        f"ranking/{view}.csv": brands_csv(rows)
+        for view, rows in ranking_views(data).items()
+        if view != "all"
+    }
+
+
 def datapackage(data: Tracker) -> str:
-    """A Frictionless Data Package (v2) describing brands.csv and promises.csv."""
+    """A Frictionless Data Package (v2) describing brands.csv, promises.csv and the CSV of
+    each view of the ranking (`ranking/<view>.csv`)."""
 
     def resource(
-        name: str, columns: Sequence[Column], key: list[str], title: str
+        name: str, columns: Sequence[Column], key: list[str], title: str, path: str = ""
     ) -> dict[str, Any]:
         return {
             "name": name,
-            "path": f"{name}.csv",
+            "path": path or f"{name}.csv",
             "type": "table",
             "title": title,
             "format": "csv",
@@ -182,6 +213,17 @@ def datapackage(data: Tracker) -> str:
         "resources": [
             resource("brands", BRAND_COLUMNS, ["brand_id"], "Ranking of brands"),
             promises,
+            *(
+                resource(
+                    f"ranking-{view}",
+                    BRAND_COLUMNS,
+                    ["brand_id"],
+                    f"Ranking of brands: {VIEW_TITLES.get(view) or view}",
+                    f"ranking/{view}.csv",
+                )
+                for view in ranking_views(data)
+                if view != "all"
+            ),
         ],
     }
     return json.dumps(package, indent=2, ensure_ascii=False) + "\n"

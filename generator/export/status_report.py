@@ -7,9 +7,9 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import asdict
 
-from generator.model.statuses import PromiseStatus, Status
+from generator.model.statuses import KeptPer, PromiseStatus, Status
 
-COLUMNS = ("case", "#", "kind", "made", "due", "deadline", "kept", "status", "days", "stale")
+COLUMNS = ("case", "#", "kind", "made", "due", "deadline", "kept", "status", "days", "notes")
 
 
 def _row(s: PromiseStatus) -> tuple[str, ...]:
@@ -23,8 +23,20 @@ def _row(s: PromiseStatus) -> tuple[str, ...]:
         s.kept_on.isoformat() if s.kept_on else "-",
         s.status.value,
         "-" if s.days is None else f"{s.days:+d}",
-        "stale" if s.stale else "",
+        notes(s),
     )
+
+
+def notes(s: PromiseStatus) -> str:
+    """The flags of a status, in words: `stale, disputed, on the brand's word`."""
+    flags = ["stale"] if s.stale else []
+    if s.disputed:
+        flags.append("disputed")
+    if s.kept_per == KeptPer.BRAND:
+        flags.append("on the brand's word")
+    if s.status == Status.CLAIMED and s.claim_due:
+        flags.append(f"consumer may reject until {s.claim_due.isoformat()}")
+    return ", ".join(flags)
 
 
 def status_table(statuses: Sequence[PromiseStatus]) -> str:
@@ -46,7 +58,7 @@ def status_json(statuses: Sequence[PromiseStatus], *, as_of: str) -> str:
 
     def plain(s: PromiseStatus) -> dict[str, object]:
         out = asdict(s)
-        for key in ("made_on", "due", "kept_on"):
+        for key in ("made_on", "due", "kept_on", "claim_due"):
             out[key] = out[key].isoformat() if out[key] else None
         out["status"] = s.status.value
         return out

@@ -33,6 +33,8 @@ DOCS = "docs.json"
 written whole (one read instead of one per case)."""
 DOCS_MAGIC = "unkept-case-data"
 MAGIC = "unkept-check-cache"
+BOUND = ":context:"
+"""Prefix of the entries that record what a folder's entries were valid in (never a path)."""
 RACY_NS = 2_000_000_000
 """Files changed less than this before the cache was written are re-hashed."""
 
@@ -226,10 +228,25 @@ class CheckCache:
         if self.entries.pop(relative, None) is not None:
             self.changed = True
 
+    def bind(self, folder: str, context: str) -> None:
+        """Forget the entries under `folder` when the `context` they were valid in changed.
+
+        A case's validity depends on its brand's file (its public contacts are not personal
+        data), which the entries do not cover: the brand's context is kept beside them.
+        """
+        key = BOUND + folder
+        if self.entries.get(key) == [context]:
+            return
+        for relative in [r for r in self.entries if r.startswith(folder)]:
+            self.forget(relative)
+        self.entries[key] = [context]
+        self.changed = True
+
     def keep_only(self, relatives: set[str]) -> None:
         """Forget files that no longer exist (deleted or renamed)."""
         for gone in set(self.entries) - relatives:
-            self.forget(gone)
+            if not gone.startswith(BOUND):
+                self.forget(gone)
 
     def save(self) -> None:
         """Write the index (and the case data, for builds) atomically, when they changed."""

@@ -26,7 +26,14 @@ from generator.load.discover import (
 )
 from generator.load.problems import Problem, sort_problems
 from generator.load.read import read_document
-from generator.load.rules import case_violations, latest_recorded_day
+from generator.load.rules import (
+    NO_CONTACTS,
+    PublicContacts,
+    Violation,
+    brand_violations,
+    case_violations,
+    latest_recorded_day,
+)
 from generator.model.values import Brand, Case, brand_from_data
 from generator.workers import CHUNK, PARALLEL_FROM, jobs, process_pool
 
@@ -53,7 +60,23 @@ def load_brand(slug: str, folder: Path, root: Path) -> tuple[Brand | None, list[
     read = read_document(path, root, "brand")
     if read.doc is None:
         return None, read.problems
-    return brand_from_data(read.doc.data, slug=slug, file=display(path, root)), []
+    name = display(path, root)
+    brand = brand_from_data(read.doc.data, slug=slug, file=name)
+    return brand, located(name, read.raw, brand_violations(brand))
+
+
+def located(name: str, raw: bytes, violations: list[Violation]) -> list[Problem]:
+    """The problems of a file's broken rules, each at the line and column of its value.
+
+    Files are parsed without positions; the rare file with a problem is parsed again here.
+    """
+    if not violations:
+        return []
+    doc, _ = yamlsafe.parse(yamlsafe.decode(raw)[0] or "")
+    return [
+        Problem(name, *doc.where(path), yamlsafe.format_path(path), message, code)
+        for path, message, code in violations
+    ]
 
 
 @dataclass(frozen=True)
@@ -77,24 +100,19 @@ def load_case(
     root: Path,
     as_of: dt.date,
     keep: bool = True,
+    public: PublicContacts = NO_CONTACTS,
 ) -> Loaded:
-    """The data of the case in `case_file` (if `keep`), or every problem with it."""
+    """The data of the case in `case_file` (if `keep`), or every problem with it; `public`
+    are the brand's own contact details, which are not personal data."""
     read = read_document(case_file.path, root, "case")
     if read.doc is None:
         return Loaded(None, read.problems)
     name = case_file.relative
     content_digest = digest(read.raw)
     case = case_file.case(read.doc.data, content_digest)
-    violations = case_violations(case, as_of)
-    if violations:  # rare: parse again, this time recording where each value is
-        doc, _ = yamlsafe.parse(yamlsafe.decode(read.raw)[0] or "")
-        return Loaded(
-            None,
-            [
-                Problem(name, *doc.where(path), yamlsafe.format_path(path), message, code)
-                for path, message, code in violations
-            ],
-        )
+    violations = case_violations(case, as_of, public)
+    if violations:
+        return Loaded(None, located(name, read.raw, violations))
     st = read.stat
     entry = (
         Entry(FileStamp.of(st), content_digest, latest_recorded_day(case).isoformat())
@@ -104,9 +122,22 @@ def load_case(
     return Loaded(read.doc.data if keep else None, [], entry)
 
 
-def _load_chunk(state: tuple[Path, dt.date, bool], chunk: list[CaseFile]) -> list[Loaded]:
-    root, as_of, keep = state
-    return [load_case(c, root, as_of, keep) for c in chunk]
+@dataclass(frozen=True)
+class LoadJob:
+    """What every case file of one run is checked with (a worker's state)."""
+
+    root: Path
+    as_of: dt.date
+    keep: bool
+    contacts: dict[str, PublicContacts]
+    """Each brand's own public contact details, by slug."""
+
+
+def _load_chunk(job: LoadJob, chunk: list[CaseFile]) -> list[Loaded]:
+    return [
+        load_case(c, job.root, job.as_of, job.keep, job.contacts.get(c.brand, NO_CONTACTS))
+        for c in chunk
+    ]
 
 
 def load_cases(
@@ -114,13 +145,14 @@ def load_cases(
     root: Path,
     as_of: dt.date,
     keep: bool = True,
+    contacts: dict[str, PublicContacts] | None = None,
 ) -> list[Loaded]:
     """`load_case` for every file, in order, on every core when there are many files.
 
     With `keep=False` (checking only) the workers send back problems, not cases, which
     saves pickling every case between processes.
     """
-    state = (root, as_of, keep)
+    state = LoadJob(root, as_of, keep, contacts or {})
     workers = min(jobs(), max(1, len(case_files) // CHUNK))
     if workers == 1 or len(case_files) < PARALLEL_FROM:
         return _load_chunk(state, case_files)
@@ -176,6 +208,9 @@ def load_corpus(
     cases: list[Case] = []
     valid = 0
     todo = case_files
+    if cache is not None:  # a case's validity depends on its brand's public contacts
+        for slug, brand in brands.items():
+            cache.bind(f"{display(layout.brand_dirs[slug], root)}/", repr(PublicContacts.of(brand)))
     if cache is not None:
         todo = []
         for case_file in case_files:
@@ -193,7 +228,8 @@ def load_corpus(
                     cases.append(case_file.case(data, content_digest))
             files += 1
             valid += case_file.brand in brands
-    loaded_all = load_cases(todo, root, as_of, keep_cases)
+    contacts = {slug: PublicContacts.of(brand) for slug, brand in brands.items()}
+    loaded_all = load_cases(todo, root, as_of, keep_cases, contacts)
     for case_file, loaded in zip(todo, loaded_all, strict=True):
         files += 1
         problems.extend(loaded.problems)

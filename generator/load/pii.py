@@ -9,7 +9,7 @@ expensive matchers only see text that has a long enough run of digits.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import phonenumbers
 from stdnum import iban, luhn
@@ -34,6 +34,8 @@ class Finding:
     """A hint that locates it without repeating it in public logs: `jo…`."""
     code: Code
     """The problem code it is reported under."""
+    value: str = field(default="", repr=False)
+    """What was found, for comparing with a brand's public contacts; never printed."""
 
 
 def _mask(value: str) -> str:
@@ -43,7 +45,7 @@ def _mask(value: str) -> str:
 def find_personal_data(text: str, country: str) -> list[Finding]:
     """Every e-mail address, phone number, IBAN and card number in `text`."""
     found = [
-        Finding("an e-mail address", m.start(), _mask(m.group()), Code.CASE_PII_EMAIL)
+        Finding("an e-mail address", m.start(), _mask(m.group()), Code.CASE_PII_EMAIL, m.group())
         for m in _EMAIL.finditer(text)
     ]
     if not _DIGIT_RUN.search(text):
@@ -61,6 +63,12 @@ def find_personal_data(text: str, country: str) -> list[Finding]:
     for match in phonenumbers.PhoneNumberMatcher(text, country, phonenumbers.Leniency.VALID):
         if match.start not in covered:
             found.append(
-                Finding("a phone number", match.start, _mask(match.raw_string), Code.CASE_PII_PHONE)
+                Finding(
+                    "a phone number",
+                    match.start,
+                    _mask(match.raw_string),
+                    Code.CASE_PII_PHONE,
+                    match.raw_string,
+                )
             )
     return sorted(found, key=lambda f: f.offset)

@@ -5,16 +5,20 @@ and no personal data. Each rule is a small pure function returning (path, messag
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 from functools import cache
 from typing import NamedTuple
+from urllib.parse import urlsplit
 
+import phonenumbers
 import pycountry
 
-from generator.load.pii import find_personal_data
+from generator.load.pii import Finding, find_personal_data
 from generator.load.problems import Code
 from generator.load.yamlsafe import Path
-from generator.model.values import Case, Moment, Money
+from generator.model.values import Brand, Case, Moment, Money
 
 
 class Violation(NamedTuple):
@@ -56,11 +60,66 @@ def has_real_currency(money: Money | None, path: Path) -> Iterator[Violation]:
         yield Violation(path, message, Code.CASE_CURRENCY)
 
 
-def has_no_personal_data(text: str | None, country: str, path: Path) -> Iterator[Violation]:
-    """Free text must not publish anyone's e-mail, phone, IBAN or card number."""
+@dataclass(frozen=True)
+class PublicContacts:
+    """A brand's own public contact details: not personal data where a case or reply gives
+    them (its support address, its hotline)."""
+
+    emails: frozenset[str] = frozenset()
+    """Addresses listed in brand.yml, lower case."""
+    domains: frozenset[str] = frozenset()
+    """The website's host: any address at it (or a sub-domain) is the brand's."""
+    phones: frozenset[str] = frozenset()
+    """Numbers listed in brand.yml, as digits only (national and international forms)."""
+
+    @classmethod
+    def of(cls, brand: Brand) -> PublicContacts:
+        host = urlsplit(brand.website).hostname if brand.website else None
+        domains = {host.removeprefix("www.")} if host else set()
+        emails = {c.strip().lower() for c in brand.contacts if "@" in c}
+        phones: set[str] = set()
+        for contact in brand.contacts:
+            if "@" not in contact:
+                phones.update(_phone_forms(contact, brand.country or "FR"))
+        return cls(frozenset(emails), frozenset(domains), frozenset(phones))
+
+    def allows(self, finding: Finding, country: str) -> bool:
+        """Whether `finding` is one of these public details."""
+        if finding.code == Code.CASE_PII_EMAIL:
+            address = finding.value.lower()
+            domain = address.rpartition("@")[2]
+            return address in self.emails or any(
+                domain == d or domain.endswith("." + d) for d in self.domains
+            )
+        if finding.code == Code.CASE_PII_PHONE:
+            return bool(_phone_forms(finding.value, country) & self.phones)
+        return False
+
+
+def _phone_forms(text: str, country: str) -> set[str]:
+    """A phone number's digits, in its E.164 form when it parses, and as written."""
+    forms = {re.sub(r"[^0-9]", "", text)}
+    try:
+        number = phonenumbers.parse(text, country)
+    except phonenumbers.NumberParseException:
+        return forms
+    forms.add(phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)[1:])
+    return forms
+
+
+NO_CONTACTS = PublicContacts()
+
+
+def has_no_personal_data(
+    text: str | None, country: str, path: Path, public: PublicContacts = NO_CONTACTS
+) -> Iterator[Violation]:
+    """Free text must not publish anyone's e-mail, phone, IBAN or card number (the brand's own
+    public contact details aside)."""
     if not text:
         return
     for finding in find_personal_data(text, country):
+        if public.allows(finding, country):
+            continue
         message = (
             f"expected no personal data, got what looks like {finding.kind} "
             f"(starting {finding.masked!r} at character {finding.offset + 1}); "
@@ -73,18 +132,51 @@ def _day(moment: Moment | None) -> dt.date | None:
     return moment.day if moment else None
 
 
-def case_violations(case: Case, as_of: dt.date) -> list[Violation]:
-    """Every rule broken by `case` on the day `as_of`."""
+def positions_are_sound(case: Case) -> Iterator[Violation]:
+    """A brand's position names a promise of the case, and a claimed day falls between the
+    day the promise was made and the day of the reply that claims it."""
+    for i, reply in enumerate(case.brand_reply):
+        for j, position in enumerate(reply.positions):
+            at: Path = ("brand_reply", i, "promises", j)
+            count = len(case.promises)
+            if not 1 <= position.promise <= count:
+                yield Violation(
+                    (*at, "promise"),
+                    f"expected the number of one of the case's promises (1 to {count}), "
+                    f"got {position.promise}",
+                    Code.CASE_POSITION_PROMISE,
+                )
+                continue
+            if position.kept_on is None:
+                continue
+            made = case.promises[position.promise - 1].made.day
+            kept = position.kept_on.day
+            yield from is_not_before(
+                kept, made, (*at, "kept_on"), f"promise {position.promise} was made"
+            )
+            if kept > reply.date:
+                yield Violation(
+                    (*at, "kept_on"),
+                    f"expected a date on or before the reply's date ({reply.date}), got {kept}",
+                    Code.CASE_DATE_ORDER,
+                )
+
+
+def case_violations(
+    case: Case, as_of: dt.date, public: PublicContacts = NO_CONTACTS
+) -> list[Violation]:
+    """Every rule broken by `case` on the day `as_of`; `public` are its brand's contacts."""
     out: list[Violation] = []
     add = out.extend
+    add(positions_are_sound(case))
     add(is_not_before(case.closed_on, case.opened_on, ("closed_on",), "opened_on"))
     add(is_not_before(case.last_confirmed, case.opened_on, ("last_confirmed",), "opened_on"))
     for name in ("opened_on", "closed_on", "last_confirmed"):
         add(is_not_after(getattr(case, name), as_of, (name,)))
     add(has_real_currency(case.amount, ("amount",)))
     country = case.country
-    add(has_no_personal_data(case.title, country, ("title",)))
-    add(has_no_personal_data(case.summary, country, ("summary",)))
+    add(has_no_personal_data(case.title, country, ("title",), public))
+    add(has_no_personal_data(case.summary, country, ("summary",), public))
     for p in case.promises:
         at: Path = ("promises", p.index)
         add(is_not_before(_day(p.kept), p.made.day, (*at, "kept_on"), "made_on"))
@@ -92,16 +184,62 @@ def case_violations(case: Case, as_of: dt.date) -> list[Violation]:
         add(is_not_after(p.made.day, as_of, (*at, "made_on")))
         add(is_not_after(_day(p.kept), as_of, (*at, "kept_on")))
         add(has_real_currency(p.amount, (*at, "amount")))
-        add(has_no_personal_data(p.quote, country, (*at, "quote")))
-        add(has_no_personal_data(p.note, country, (*at, "note")))
+        add(has_no_personal_data(p.quote, country, (*at, "quote"), public))
+        add(has_no_personal_data(p.note, country, (*at, "note"), public))
+        add(has_no_personal_data(p.claim_rejected, country, (*at, "claim_rejected"), public))
     for i, entry in enumerate(case.timeline):
         add(is_not_after(entry.date.day, as_of, ("timeline", i, "date")))
-        add(has_no_personal_data(entry.text, country, ("timeline", i, "text")))
+        add(has_no_personal_data(entry.text, country, ("timeline", i, "text"), public))
     for i, reply in enumerate(case.brand_reply):
         add(is_not_after(reply.date, as_of, ("brand_reply", i, "date")))
-        add(has_no_personal_data(reply.text, country, ("brand_reply", i, "text")))
+        add(has_no_personal_data(reply.text, country, ("brand_reply", i, "text"), public))
+        for j, position in enumerate(reply.positions):
+            at = ("brand_reply", i, "promises", j, "disputes")
+            add(has_no_personal_data(position.disputes, country, at, public))
+    add(has_no_personal_data(case.withdrawn_reason, country, ("withdrawn_reason",), public))
     for i, source in enumerate(case.sources):
-        add(has_no_personal_data(source.title, country, ("sources", i, "title")))
+        add(has_no_personal_data(source.title, country, ("sources", i, "title"), public))
+    return out
+
+
+ACCOUNT_HOSTS = {
+    "twitter": ("twitter.com", "x.com"),
+    "facebook": ("facebook.com",),
+    "instagram": ("instagram.com",),
+}
+"""Where each kind of public account posts: a proof there must be under the account's path."""
+
+
+def proves_on_the_brands_own_pages(proof: str, brand: Brand) -> bool:
+    """Whether `proof` is on the brand's website (or a sub-domain), or a page of one of its
+    listed accounts (`https://x.com/AcmeHelp/status/1`)."""
+    parts = urlsplit(proof)
+    host = (parts.hostname or "").removeprefix("www.").removeprefix("m.")
+    site = urlsplit(brand.website).hostname if brand.website else None
+    if site and (
+        host == site.removeprefix("www.") or host.endswith("." + site.removeprefix("www."))
+    ):
+        return True
+    first = parts.path.strip("/").split("/")[0].casefold()
+    return any(
+        host in ACCOUNT_HOSTS.get(channel, ()) and first == handle.lstrip("@").casefold()
+        for channel, handle in brand.accounts
+    )
+
+
+def brand_violations(brand: Brand) -> list[Violation]:
+    """Every rule broken by a brand file: each maintainer's proof is the brand's own page."""
+    out = []
+    for i, (login, proof) in enumerate(brand.proofs):
+        if not proves_on_the_brands_own_pages(proof, brand):
+            out.append(
+                Violation(
+                    ("maintainers", i, "proof"),
+                    f"expected a page of the brand's website or of one of its listed accounts "
+                    f"naming {login}, got {proof!r}",
+                    Code.BRAND_PROOF,
+                )
+            )
     return out
 
 
@@ -115,5 +253,6 @@ def latest_recorded_day(case: Case) -> dt.date:
         *(p.kept.day for p in case.promises if p.kept),
         *(t.date.day for t in case.timeline),
         *(r.date for r in case.brand_reply),
+        *(x.kept_on.day for r in case.brand_reply for x in r.positions if x.kept_on),
     ]
     return max(d for d in days if d is not None)

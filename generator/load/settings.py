@@ -10,7 +10,7 @@ from dataclasses import dataclass, fields
 from pathlib import Path
 
 from generator.errors import SettingsError
-from generator.model.statuses import DEFAULT_STALE_DAYS
+from generator.model.statuses import DEFAULT_CONFIRM_DAYS, DEFAULT_STALE_DAYS
 
 SETTINGS_FILE = "unkept.toml"
 
@@ -22,7 +22,10 @@ class Settings:
     timezone: str = "Europe/Paris"
     """IANA time zone whose calendar day is "today" when no --as-of is given."""
     stale_days: int = DEFAULT_STALE_DAYS
-    """An open case not confirmed for more than this many days is flagged stale."""
+    """An open case not confirmed for more than this many days is stale: its overdue promises
+    are unconfirmed, out of the ranking, until its submitter confirms it again."""
+    confirm_days: int = DEFAULT_CONFIRM_DAYS
+    """Days a consumer has, after a brand's reply claiming a promise kept, to reject it."""
     cases_dir: str = "cases"
     """Folder of the cases, relative to the project root."""
     maintainers: tuple[str, ...] = ()
@@ -101,6 +104,7 @@ def load_settings(root: Path) -> Settings:
         raise fail(
             "timezone", f"expected an IANA time zone like Europe/Paris, got {settings.timezone!r}"
         ) from exc
-    if settings.stale_days < 1:
-        raise fail("stale_days", f"expected a positive number of days, got {settings.stale_days}")
+    for key in ("stale_days", "confirm_days"):
+        if getattr(settings, key) < 1:
+            raise fail(key, f"expected a positive number of days, got {getattr(settings, key)}")
     return settings

@@ -25,7 +25,13 @@ name: {name}
 # accounts:
 #   twitter: "@ExampleHelp"
 # GitHub user names allowed to write the brand's replies (brand_reply) in its cases.
-# maintainers: []
+# The brand's own public e-mail addresses and phone numbers (not personal data in cases).
+# contacts: []
+# GitHub accounts allowed to write the brand's replies, each with a proof: a page of the
+# brand's website, or a post of one of its accounts, that names that GitHub account.
+# maintainers:
+#   - login: example-support
+#     proof: https://www.example.com/press/unkept
 """
 
 

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal
 
-from generator.model.statuses import DECIDED, PromiseStatus, Status
+from generator.model.statuses import DECIDED, KeptPer, PromiseStatus, Status
 from generator.model.values import Brand, Case, Money
 
 MIN_DECIDED_FOR_RATE = 5
@@ -66,9 +66,15 @@ class BrandFigures:
     cases: int
     promises: int
     overdue: int
-    """Unresolved promises: not kept, past due, case open."""
-    overdue_stale: int
-    """Of the overdue promises, those in stale cases."""
+    """Unresolved promises: not kept, past due, case open and confirmed recently."""
+    claimed: int
+    """Promises the brand says it kept, while the consumer may still reject the claim."""
+    unconfirmed: int
+    """Promises that would be overdue in cases not confirmed recently: out of the ranking."""
+    disputed: int
+    """Promises the brand disputes in a reply (any status)."""
+    kept_per_brand: int
+    """Of the kept promises (on time or late), those kept on the brand's uncontested word."""
     broken: int
     kept: int
     """Kept on time."""
@@ -116,7 +122,10 @@ def _figures(
         cases=sum(1 for c in cases if not c.is_withdrawn),
         promises=len(live),
         overdue=len(overdue),
-        overdue_stale=sum(1 for s in overdue if s.stale),
+        claimed=count[Status.CLAIMED],
+        unconfirmed=count[Status.UNCONFIRMED],
+        disputed=sum(1 for s in live if s.disputed),
+        kept_per_brand=sum(1 for s in live if s.kept_per == KeptPer.BRAND),
         broken=count[Status.BROKEN],
         kept=count[Status.KEPT],
         kept_late=count[Status.KEPT_LATE],
@@ -141,7 +150,7 @@ def sort_key(f: BrandFigures) -> tuple:
 def rank_brands(
     brands: dict[str, Brand], cases: Iterable[Case], statuses: Iterable[PromiseStatus]
 ) -> tuple[BrandFigures, ...]:
-    """One row per brand, in ranking order, with competition ranks."""
+    """One row per brand, in ranking order, with competition ranks (ties share a rank)."""
     cases_by_brand: dict[str, list[Case]] = defaultdict(list)
     amounts: dict[tuple[str, int], object] = {}
     for case in cases:
@@ -214,3 +223,20 @@ def due_within(statuses: Iterable[PromiseStatus], days: int) -> list[PromiseStat
         ),
         key=lambda s: (s.due, s.case_id, s.index),
     )
+
+
+def by_rate(rows: Iterable[BrandFigures]) -> tuple[BrandFigures, ...]:
+    """The brands with a rate (at least MIN_DECIDED_FOR_RATE decided promises), best first by
+    the lower bound of their interval, then by rate, then by name; ranks share ties."""
+
+    def key(r: BrandFigures) -> tuple:
+        assert r.rate is not None
+        return (-Decimal(r.rate.low), -Decimal(r.rate.percent), r.name.casefold(), r.slug)
+
+    rated = sorted((r for r in rows if r.rate is not None), key=key)
+    ranked: list[BrandFigures] = []
+    for i, row in enumerate(rated):
+        previous = ranked[-1] if ranked else None
+        tie = previous is not None and previous.rate == row.rate
+        ranked.append(replace(row, rank=previous.rank if previous and tie else i + 1))
+    return tuple(ranked)

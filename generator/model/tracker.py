@@ -12,9 +12,15 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from generator.model.ranking import BrandFigures, Headline, headline, rank_brands
-from generator.model.statuses import PromiseStatus, case_statuses, overdue_on
-from generator.model.values import Brand, Case
+from generator.model.ranking import BrandFigures, Headline, by_rate, headline, rank_brands
+from generator.model.statuses import (
+    DEFAULT_CONFIRM_DAYS,
+    DEFAULT_STALE_DAYS,
+    PromiseStatus,
+    case_statuses,
+    overdue_on,
+)
+from generator.model.values import CATEGORIES, Brand, Case
 
 
 @dataclass(frozen=True)
@@ -30,6 +36,7 @@ class Tracker:
     ranking: tuple[BrandFigures, ...]
     headline: Headline
     stale_days: int
+    confirm_days: int = DEFAULT_CONFIRM_DAYS
 
     @property
     def all_statuses(self) -> list[PromiseStatus]:
@@ -41,25 +48,68 @@ class Tracker:
 
 
 def compute(
-    brands: dict[str, Brand], cases: Sequence[Case], *, as_of: dt.date, commit: str, stale_days: int
+    brands: dict[str, Brand],
+    cases: Sequence[Case],
+    *,
+    as_of: dt.date,
+    commit: str,
+    stale_days: int = DEFAULT_STALE_DAYS,
+    confirm_days: int = DEFAULT_CONFIRM_DAYS,
 ) -> Tracker:
     """Statuses, ranking and headline figures for the given day."""
-    statuses = {c.id: case_statuses(c, as_of, stale_days=stale_days) for c in cases}
+    statuses = {
+        c.id: case_statuses(c, as_of, stale_days=stale_days, confirm_days=confirm_days)
+        for c in cases
+    }
     ranking = rank_brands(brands, cases, (s for v in statuses.values() for s in v))
     return Tracker(
-        as_of, commit, brands, tuple(cases), statuses, ranking, headline(ranking), stale_days
+        as_of,
+        commit,
+        brands,
+        tuple(cases),
+        statuses,
+        ranking,
+        headline(ranking),
+        stale_days,
+        confirm_days,
     )
 
 
 def sub_ranking(
     data: Tracker, keep_case: Any = None, keep_status: Any = None
 ) -> tuple[BrandFigures, ...]:
-    """The ranking restricted to some cases or some promises."""
+    """The ranking of the brands with at least one case in a view, ranked within the view.
+
+    The view keeps some cases (`keep_case`) or some promises (`keep_status`); a case is in
+    it when it is not withdrawn and keeps at least one promise.
+    """
     cases = [c for c in data.cases if keep_case is None or keep_case(c)]
     statuses = [
         s for c in cases for s in data.statuses[c.id] if keep_status is None or keep_status(s)
     ]
-    return rank_brands(data.brands, cases, statuses)
+    live = {c.id for c in cases if not c.is_withdrawn}
+    shown = {s.brand for s in statuses if s.case_id in live}
+    brands = {slug: b for slug, b in data.brands.items() if slug in shown}
+    return rank_brands(brands, [c for c in cases if c.brand in shown], statuses)
+
+
+LAST_12_MONTHS = "last-12-months"
+BY_RATE = "by-rate"
+
+
+def ranking_views(data: Tracker) -> dict[str, tuple[BrandFigures, ...]]:
+    """Every view of the ranking, by name: `all`, the last 12 months, each category, and the
+    brands with a rate ordered by its lower bound (`by-rate`)."""
+    views = {
+        "all": data.ranking,
+        LAST_12_MONTHS: sub_ranking(
+            data, keep_status=lambda s: (data.as_of - s.made_on).days < 365
+        ),
+    }
+    for category in CATEGORIES:
+        views[category] = sub_ranking(data, keep_case=lambda c, k=category: k in c.categories)
+    views[BY_RATE] = by_rate(data.ranking)
+    return views
 
 
 def month_ends(as_of: dt.date, months: int) -> list[dt.date]:
@@ -76,8 +126,17 @@ def month_ends(as_of: dt.date, months: int) -> list[dt.date]:
 
 
 def overdue_history(
-    cases: Iterable[Case], statuses: Mapping[str, Sequence[PromiseStatus]], days: Sequence[dt.date]
+    cases: Iterable[Case],
+    statuses: Mapping[str, Sequence[PromiseStatus]],
+    days: Sequence[dt.date],
+    *,
+    stale_days: int = DEFAULT_STALE_DAYS,
+    confirm_days: int = DEFAULT_CONFIRM_DAYS,
 ) -> list[tuple[str, int]]:
     """How many promises were overdue at the end of each of `days`, from today's data."""
     live = [(c, s) for c in cases if not c.is_withdrawn for s in statuses[c.id]]
-    return [(day.isoformat()[:7], sum(1 for c, s in live if overdue_on(c, s, day))) for day in days]
+    periods = {"stale_days": stale_days, "confirm_days": confirm_days}
+    return [
+        (day.isoformat()[:7], sum(1 for c, s in live if overdue_on(c, s, day, **periods)))
+        for day in days
+    ]

@@ -26,6 +26,10 @@ class CaseStatus(StrEnum):
     """Taken back by its submitter: in no figure, and its text no longer shown."""
 
 
+CATEGORIES = ("contact", "returns-refunds", "delivery", "product", "other")
+"""The categories a case may have, in the order pages list them."""
+
+
 class DelayUnit(StrEnum):
     """What a deadline's delay counts."""
 
@@ -123,6 +127,9 @@ class Promise:
     """Public https links showing the promise."""
     note: str | None
     """The submitter's remark."""
+    claim_rejected: str | None = None
+    """The submitter's answer to the brand's claims that the promise was kept: why it was not.
+    It answers every claim on the promise."""
 
 
 @dataclass(frozen=True)
@@ -135,12 +142,26 @@ class TimelineEntry:
 
 
 @dataclass(frozen=True)
+class Position:
+    """What the brand says of one of the case's promises, in one of its replies."""
+
+    promise: int
+    """The promise's number on the case page (1-based)."""
+    kept_on: Moment | None
+    """"We kept it on this day": a claim the consumer may reject."""
+    disputes: str | None
+    """Why the brand disputes the promise (it never made it, it was not what is said...)."""
+
+
+@dataclass(frozen=True)
 class BrandReply:
     """The brand's right of reply, written by one of the brand's maintainers."""
 
     date: dt.date
     text: str
     url: str | None
+    positions: tuple[Position, ...] = ()
+    """The brand's positions on promises, in this reply."""
 
 
 @dataclass(frozen=True)
@@ -169,6 +190,10 @@ class Brand:
     """GitHub handles allowed to write the brand's replies."""
     demo: bool
     """True for a fictional demonstration brand."""
+    contacts: tuple[str, ...] = ()
+    """The brand's own public e-mail addresses and phone numbers."""
+    proofs: tuple[tuple[str, str], ...] = ()
+    """(handle, proof link) of each maintainer: where the brand names the GitHub account."""
 
 
 @dataclass(frozen=True)
@@ -196,6 +221,8 @@ class Case:
     timeline: tuple[TimelineEntry, ...]
     brand_reply: tuple[BrandReply, ...]
     sources: tuple[Source, ...]
+    withdrawn_reason: str | None = None
+    """Why the submitter withdrew the case, if they said."""
     digest: str = field(default="", compare=False, repr=False)
     """Content digest of the file the case was read from ("" if not read from one): the
     same file always gives the same case, which lets builds reuse its rendered page."""
@@ -230,7 +257,9 @@ def brand_from_data(data: dict[str, Any], *, slug: str, file: str) -> Brand:
         website=data.get("website"),
         country=data.get("country"),
         accounts=tuple(sorted(data.get("accounts", {}).items())),
-        maintainers=tuple(data.get("maintainers", ())),
+        maintainers=tuple(m["login"] for m in data.get("maintainers", ())),
+        contacts=tuple(data.get("contacts", ())),
+        proofs=tuple((m["login"], m["proof"]) for m in data.get("maintainers", ())),
         demo=bool(data.get("demo", False)),
     )
 
@@ -267,6 +296,7 @@ def case_from_data(
                 kept=_opt(p.get("kept_on"), Moment.parse),
                 evidence=tuple(p.get("evidence", ())),
                 note=p.get("note"),
+                claim_rejected=p.get("claim_rejected"),
             )
             for i, p in enumerate(data.get("promises", ()))
         ),
@@ -275,9 +305,20 @@ def case_from_data(
             for t in data.get("timeline", ())
         ),
         brand_reply=tuple(
-            BrandReply(dt.date.fromisoformat(r["date"]), r["text"], r.get("url"))
+            BrandReply(
+                dt.date.fromisoformat(r["date"]),
+                r["text"],
+                r.get("url"),
+                tuple(
+                    Position(
+                        int(x["promise"]), _opt(x.get("kept_on"), Moment.parse), x.get("disputes")
+                    )
+                    for x in r.get("promises", ())
+                ),
+            )
             for r in data.get("brand_reply", ())
         ),
         sources=tuple(Source(s["url"], s.get("title")) for s in data.get("sources", ())),
+        withdrawn_reason=data.get("withdrawn_reason"),
         digest=digest,
     )

@@ -157,7 +157,8 @@ def ownership_problems(
         if new is None:
             continue  # unkept check reports why the file cannot be read
         brand_file = old_files.get(f"{folder}/{brand_dir}/{BRAND_FILE}")
-        maintainers = list((_data(brand_file) or {}).get("maintainers") or [])
+        listed = (_data(brand_file) or {}).get("maintainers") or []
+        maintainers = [m["login"] for m in listed if isinstance(m, dict) and "login" in m]
         if change.status == "A":
             add(path, new_case_is_the_authors(new, author))
             add(path, replies_come_from_brand_maintainers(None, new, author, maintainers))

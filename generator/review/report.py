@@ -26,9 +26,12 @@ class Side:
     problems: int
 
 
-def _side(root: Path, cases_dir: str, as_of: dt.date, stale_days: int) -> tuple[Tracker, int]:
+def _side(
+    root: Path, cases_dir: str, as_of: dt.date, stale_days: int, confirm_days: int
+) -> tuple[Tracker, int]:
     corpus = load_corpus(root, cases_dir=cases_dir, as_of=as_of)
-    return compute(corpus.brands, corpus.cases, as_of=as_of, commit="", stale_days=stale_days), len(
+    periods = {"stale_days": stale_days, "confirm_days": confirm_days}
+    return compute(corpus.brands, corpus.cases, as_of=as_of, commit="", **periods), len(
         corpus.problems
     )
 
@@ -42,15 +45,21 @@ def _files(folder: Path) -> dict[str, bytes]:
 
 
 def compare(
-    root: Path, base: str, *, as_of: dt.date, cases_dir: str = "cases", stale_days: int = 90
+    root: Path,
+    base: str,
+    *,
+    as_of: dt.date,
+    cases_dir: str = "cases",
+    stale_days: int = 90,
+    confirm_days: int = 14,
 ) -> tuple[Side, Side]:
     """The tracker at the merge base with `base`, and as it is in the work tree."""
     old_files = files_at(root, base, cases_dir)
     with tempfile.TemporaryDirectory(prefix="unkept-base-") as tmp:
         write_tree(old_files, Path(tmp))
         (Path(tmp) / cases_dir).mkdir(exist_ok=True)
-        old, old_problems = _side(Path(tmp), cases_dir, as_of, stale_days)
-    new, new_problems = _side(root, cases_dir, as_of, stale_days)
+        old, old_problems = _side(Path(tmp), cases_dir, as_of, stale_days, confirm_days)
+    new, new_problems = _side(root, cases_dir, as_of, stale_days, confirm_days)
     new_files = _files(root / cases_dir)
     return Side(old, old_files, old_problems), Side(new, new_files, new_problems)
 

@@ -126,6 +126,7 @@ def generate(root: Path, *, as_of: dt.date, settings: Settings, config_file: str
         as_of=as_of,
         commit=git_commit(root, settings.cases_dir),
         stale_days=settings.stale_days,
+        confirm_days=settings.confirm_days,
     )
     try:
         page_count, rendered = render_docs(

@@ -58,4 +58,6 @@ def nav(t: dict[str, Any]) -> list[dict[str, str]]:
         {t["deadlines"]: "deadlines.md"},
         {t["methodology"]: "methodology.md"},
         {t["contribute"]: "contribute.md"},
+        {t["for_brands"]: "for-brands.md"},
+        {t["corrections"]: "corrections.md"},
     ]

@@ -9,16 +9,23 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
+from generator.model.corrections import corrections
 from generator.model.ranking import due_within, newly_overdue
-from generator.model.statuses import is_stale
-from generator.model.tracker import Tracker, month_ends, overdue_history, sub_ranking
+from generator.model.statuses import Claim, is_stale, latest_claim
+from generator.model.tracker import (
+    BY_RATE,
+    LAST_12_MONTHS,
+    Tracker,
+    month_ends,
+    overdue_history,
+    ranking_views,
+)
 from generator.model.values import Case
 from generator.site.charts import bar_chart
 
-CATEGORIES = ("contact", "returns-refunds", "delivery", "product", "other")
 CHART_MONTHS = 12
 TOP_BRANDS = 10
 RANKING_ROWS = 500
@@ -65,6 +72,41 @@ class Page:
         return "../" * self.url.count("/")
 
 
+@dataclass(frozen=True)
+class BrandSide:
+    """What the brand says of one promise, for its case page."""
+
+    claim: Claim | None
+    """The brand's latest claim that it kept the promise, rejected by the consumer or not."""
+    disputes: tuple[tuple[int, str], ...]
+    """(reply number, the brand's reason) of each reply disputing the promise."""
+
+
+def brand_sides(case: Case, data: Tracker) -> tuple[BrandSide, ...]:
+    """The brand's side of each of the case's promises, in order."""
+    sides = []
+    for promise in case.promises:
+        unanswered = replace(promise, claim_rejected=None)
+        claim = latest_claim(case, unanswered, data.as_of, data.confirm_days)
+        disputes = tuple(
+            (i + 1, x.disputes)
+            for i, reply in enumerate(case.brand_reply)
+            if reply.date <= data.as_of
+            for x in reply.positions
+            if x.promise == promise.index + 1 and x.disputes is not None
+        )
+        sides.append(BrandSide(claim, disputes))
+    return tuple(sides)
+
+
+def view_title(view: str, t: Mapping[str, Any]) -> str:
+    """A ranking view's title: `Ranking: Delivery`."""
+    if view == "all":
+        return t["ranking"]
+    name = {LAST_12_MONTHS: t["ranking_12_months"], BY_RATE: t["ranking_by_rate"]}
+    return f"{t['ranking']}: {name.get(view) or t['category'][view]}"
+
+
 def site_pages(data: Tracker, t: Mapping[str, Any]) -> list[Page]:
     """Every page of the site, in a stable order; `t` holds the interface strings."""
     rows = data.rows
@@ -83,37 +125,14 @@ def site_pages(data: Tracker, t: Mapping[str, Any]) -> list[Page]:
                 "newly_overdue": newly_overdue(all_statuses, data.as_of, 7),
             },
         ),
-        Page(
-            "ranking/index.md",
-            "ranking.md.j2",
-            safe_title(t["ranking"], "Ranking"),
-            {
-                "rows": data.ranking,
-                "view": "all",
-            },
-        ),
-        Page(
-            "ranking/last-12-months.md",
-            "ranking.md.j2",
-            safe_title(f"{t['ranking']}: {t['ranking_12_months']}", "Ranking"),
-            {
-                "rows": sub_ranking(
-                    data, keep_status=lambda s: (data.as_of - s.made_on).days < 365
-                ),
-                "view": "last-12-months",
-            },
-        ),
         *(
             Page(
-                f"ranking/{cat}.md",
+                "ranking/index.md" if view == "all" else f"ranking/{view}.md",
                 "ranking.md.j2",
-                safe_title(f"{t['ranking']}: {t['category'][cat]}", "Ranking"),
-                {
-                    "rows": sub_ranking(data, keep_case=lambda c, cat=cat: cat in c.categories),
-                    "view": cat,
-                },
+                safe_title(view_title(view, t), "Ranking"),
+                {"rows": rows, "view": view},
             )
-            for cat in CATEGORIES
+            for view, rows in ranking_views(data).items()
         ),
         Page(
             "deadlines.md",
@@ -130,11 +149,24 @@ def site_pages(data: Tracker, t: Mapping[str, Any]) -> list[Page]:
             "methodology.md", "methodology.md.j2", safe_title(t["methodology"], "Methodology"), {}
         ),
         Page("contribute.md", "contribute.md.j2", safe_title(t["contribute"], "Contribute"), {}),
+        Page("for-brands.md", "for_brands.md.j2", safe_title(t["for_brands"], "For brands"), {}),
+        Page(
+            "corrections.md",
+            "corrections.md.j2",
+            safe_title(t["corrections"], "Corrections"),
+            {"items": corrections(data)},
+        ),
     ]
     days = month_ends(data.as_of, CHART_MONTHS)
     for slug, brand in sorted(data.brands.items()):
         cases = sorted(cases_by_brand[slug], key=lambda c: (c.opened_on, c.id), reverse=True)
-        history = overdue_history(cases, data.statuses, days)
+        history = overdue_history(
+            cases,
+            data.statuses,
+            days,
+            stale_days=data.stale_days,
+            confirm_days=data.confirm_days,
+        )
         pages.append(
             Page(
                 f"brands/{slug}.md",
@@ -182,6 +214,7 @@ def site_pages(data: Tracker, t: Mapping[str, Any]) -> list[Page]:
                     "brand": brand,
                     "statuses": data.statuses[case.id],
                     "stale": is_stale(case, data.as_of, data.stale_days),
+                    "sides": brand_sides(case, data),
                 },
                 search=False,
             )

@@ -26,7 +26,8 @@ from generator.load.archive_records import Record
 from generator.model.deadlines import DEFAULT_DEADLINES, FALLBACK_DEADLINE, default_deadline
 from generator.model.ranking import MIN_DECIDED_FOR_RATE
 from generator.model.tracker import Tracker
-from generator.site.plan import CATEGORIES, RANKING_ROWS, Page, site_pages
+from generator.model.values import CATEGORIES
+from generator.site.plan import RANKING_ROWS, Page, site_pages
 from generator.site.render_index import (
     AS_OF_STAMP,
     COMMIT_STAMP,
@@ -119,7 +120,12 @@ def render_range(job: RenderJob, start: int, stop: int) -> tuple[list[tuple[str,
         context = {**page.context, "base": page.base}  # these shadow the globals
         if page.template == "case.md.j2":
             context["promises"] = list(
-                zip(page.context["case"].promises, page.context["statuses"], strict=True)
+                zip(
+                    page.context["case"].promises,
+                    page.context["statuses"],
+                    page.context["sides"],
+                    strict=True,
+                )
             )
         try:
             body = render_page(job.env, page.template, job.lang, context)
@@ -194,6 +200,7 @@ def render_docs(
         "brands": data.brands,
         "brand_count": len(data.brands),
         "stale_days": data.stale_days,
+        "confirm_days": data.confirm_days,
         "categories": CATEGORIES,
         "columns": [c for c in BRAND_COLUMNS if c.label],
         "has_demo": any(b.demo for b in data.brands.values()),
