@@ -232,6 +232,23 @@ def test_each_view_of_the_ranking_lists_only_its_brands_and_links_its_own_csv(si
     assert "ranking/by-rate.csv" in paths
 
 
+def test_a_disputed_promise_is_flagged_wherever_it_appears(site):
+    for page in (
+        "brands/norteva-telecom/index.html",
+        "cases/norteva-fibre-outage-callback/index.html",
+    ):
+        assert 'class="unkept-flag">disputed by the brand<' in (site / page).read_text(), page
+    ns = {"a": "http://www.w3.org/2005/Atom"}
+    feed = ET.parse(site / "feeds/norteva-telecom.xml").getroot()
+    titles = [e.find("a:title", ns).text for e in feed.findall("a:entry", ns)]
+    assert (
+        "Overdue: callback promised by Norteva Telecom (norteva-fibre-outage-callback) (disputed by the brand)"
+        in titles
+    )
+    oven = (site / "brands/hexa-home/index.html").read_text()
+    assert 'class="unkept-flag">on the brand&#39;s word<' in oven
+
+
 def test_corrections_list_what_was_withdrawn_or_contested_newest_first(site):
     text = re.sub(r"<[^>]+>", " ", (site / "corrections/index.html").read_text())
     text = " ".join(html.unescape(text).split())

@@ -54,7 +54,8 @@ def feed_entries(data: Tracker, t: dict, cases: Iterable[Case]) -> list[FeedEntr
                     FeedEntry(
                         f"tag:unkept,2026:overdue:{case.id}:{s.index + 1}",
                         s.due + dt.timedelta(days=1),
-                        t["feed_overdue"].format(kind=t["kind"][s.kind], brand=name, case=case.id),
+                        t["feed_overdue"].format(kind=t["kind"][s.kind], brand=name, case=case.id)
+                        + (t["feed_disputed"] if s.disputed else ""),
                         f"cases/{case.id}/",
                         case.brand,
                     )
