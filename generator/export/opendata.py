@@ -14,7 +14,7 @@ from generator import FORMAT_VERSION, __version__
 from generator.export.columns import BRAND_COLUMNS, PROMISE_COLUMNS, Column, cell
 from generator.model.ranking import BrandFigures
 from generator.model.statuses import PromiseStatus
-from generator.model.tracker import BY_RATE, LAST_12_MONTHS, Tracker, ranking_views
+from generator.model.tracker import BY_RATE, LAST_12_MONTHS, VIEWS, Tracker
 from generator.model.values import Case
 
 LICENCE = {
@@ -170,7 +170,7 @@ def view_csvs(data: Tracker) -> dict[str, str]:
     """`ranking/<view>.csv` for each view of the ranking but the whole one (brands.csv)."""
     return {
         f"ranking/{view}.csv": brands_csv(rows)
-        for view, rows in ranking_views(data).items()
+        for view, rows in data.views.items()
         if view != "all"
     }
 
@@ -221,7 +221,7 @@ def datapackage(data: Tracker) -> str:
                     f"Ranking of brands: {VIEW_TITLES.get(view) or view}",
                     f"ranking/{view}.csv",
                 )
-                for view in ranking_views(data)
+                for view in VIEWS
                 if view != "all"
             ),
         ],

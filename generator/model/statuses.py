@@ -124,7 +124,7 @@ def latest_claim(
     The latest reply naming the promise with `kept_on` wins; the consumer's `claim_rejected`
     answers every claim on the promise, so then none stands.
     """
-    if promise.claim_rejected is not None:
+    if promise.claim_rejected is not None or not case.brand_reply:
         return None
     found: Claim | None = None
     for i, reply in enumerate(case.brand_reply):
@@ -140,6 +140,8 @@ def latest_claim(
 
 def is_disputed(case: Case, promise: Promise, as_of: dt.date) -> bool:
     """Whether a reply of the brand, by as-of, disputes `promise`."""
+    if not case.brand_reply:
+        return False
     return any(
         position.promise == promise.index + 1 and position.disputes is not None
         for reply in case.brand_reply

@@ -8,6 +8,7 @@ past that charts show, judged from today's data.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -45,6 +46,11 @@ class Tracker:
     @property
     def rows(self) -> dict[str, BrandFigures]:
         return {r.slug: r for r in self.ranking}
+
+    @functools.cached_property
+    def views(self) -> dict[str, tuple[BrandFigures, ...]]:
+        """`ranking_views(self)`, computed once: pages and open data both read them."""
+        return ranking_views(self)
 
 
 def compute(
@@ -97,6 +103,10 @@ LAST_12_MONTHS = "last-12-months"
 BY_RATE = "by-rate"
 
 
+VIEWS = ("all", LAST_12_MONTHS, *CATEGORIES, BY_RATE)
+"""The views of the ranking, in the order pages and the Data Package list them."""
+
+
 def ranking_views(data: Tracker) -> dict[str, tuple[BrandFigures, ...]]:
     """Every view of the ranking, by name: `all`, the last 12 months, each category, and the
     brands with a rate ordered by its lower bound (`by-rate`)."""
@@ -109,6 +119,7 @@ def ranking_views(data: Tracker) -> dict[str, tuple[BrandFigures, ...]]:
     for category in CATEGORIES:
         views[category] = sub_ranking(data, keep_case=lambda c, k=category: k in c.categories)
     views[BY_RATE] = by_rate(data.ranking)
+    assert tuple(views) == VIEWS
     return views
 
 

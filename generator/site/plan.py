@@ -21,7 +21,6 @@ from generator.model.tracker import (
     Tracker,
     month_ends,
     overdue_history,
-    ranking_views,
 )
 from generator.model.values import Case
 from generator.site.charts import bar_chart
@@ -82,8 +81,13 @@ class BrandSide:
     """(reply number, the brand's reason) of each reply disputing the promise."""
 
 
+NO_SIDE = BrandSide(None, ())
+
+
 def brand_sides(case: Case, data: Tracker) -> tuple[BrandSide, ...]:
     """The brand's side of each of the case's promises, in order."""
+    if not case.brand_reply:  # most cases: nothing said, nothing to look for
+        return (NO_SIDE,) * len(case.promises)
     sides = []
     for promise in case.promises:
         unanswered = replace(promise, claim_rejected=None)
@@ -132,7 +136,7 @@ def site_pages(data: Tracker, t: Mapping[str, Any]) -> list[Page]:
                 safe_title(view_title(view, t), "Ranking"),
                 {"rows": rows, "view": view},
             )
-            for view, rows in ranking_views(data).items()
+            for view, rows in data.views.items()
         ),
         Page(
             "deadlines.md",
