@@ -617,3 +617,15 @@ def test_a_maintainers_proof_is_on_the_brands_own_pages(project, run, proof, val
     )
     result = run("--root", project.root, "check", "--as-of", AS_OF, "--format", "json")
     assert [p["code"] for p in json.loads(result.out)] == ([] if valid else ["brand.proof"])
+
+
+@pytest.mark.parametrize("slug", ["atom", "corrections"])
+def test_a_brand_folder_named_like_a_site_feed_is_refused(project, run, slug):
+    project.write(f"cases/{slug}/brand.yml", "name: Feedish\n")
+    project.case(VALID_CASE, name=f"{slug}/{slug}-case.yml")
+    result = run("--root", project.root, "check", "--as-of", AS_OF)
+    assert result.code == 1
+    assert result.out.splitlines()[0] == (
+        f"cases/{slug}:1:1: expected a brand folder name that is not one of the site's own "
+        f"feeds (atom, corrections), got {slug!r}"
+    )

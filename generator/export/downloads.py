@@ -66,47 +66,40 @@ def write_feeds(
     for case in data.cases:
         if not case.is_withdrawn:
             cases_by_brand[case.brand].append(case)
-    put(
-        "feeds/atom.xml",
-        atom.render(
-            t=t,
-            as_of=data.as_of.isoformat(),
-            site_url=site_url,
-            feed_id="tag:unkept,2026:feed",
-            title=t["feed_title"],
-            self_path="feeds/atom.xml",
-            alternate_path="",
-            entries=feeds.feed_entries(data, t, data.cases),
-        ),
-    )
-    put(
-        "feeds/corrections.xml",
-        atom.render(
-            t=t,
-            as_of=data.as_of.isoformat(),
-            site_url=site_url,
-            feed_id="tag:unkept,2026:feed:corrections",
-            title=t["feed_corrections_title"],
-            self_path="feeds/corrections.xml",
-            alternate_path="corrections/",
-            entries=feeds.correction_entries(data, t),
-        ),
-    )
-    rows = data.rows  # a property that builds the mapping: once, not once per brand
-    for slug, brand in data.brands.items():
-        row = rows[slug]
+
+    def feed(name: str, title: str, alternate: str, entries: list[feeds.FeedEntry]) -> None:
+        """Write `feeds/<name>.xml`, whose id is `tag:unkept,2026:feed` plus `:<name>`."""
+        suffix = "" if name == "atom" else f":{name}"
+        path = f"feeds/{name}.xml"
         put(
-            f"feeds/{slug}.xml",
+            path,
             atom.render(
                 t=t,
                 as_of=data.as_of.isoformat(),
                 site_url=site_url,
-                feed_id=f"tag:unkept,2026:feed:{slug}",
-                title=t["feed_brand_title"].format(brand=brand.name),
-                self_path=f"feeds/{slug}.xml",
-                alternate_path=f"brands/{slug}/",
-                entries=feeds.feed_entries(data, t, cases_by_brand[slug]),
+                feed_id=f"tag:unkept,2026:feed{suffix}",
+                title=title,
+                self_path=path,
+                alternate_path=alternate,
+                entries=entries,
             ),
+        )
+
+    feed("atom", t["feed_title"], "", feeds.feed_entries(data, t, data.cases))
+    feed(
+        "corrections",
+        t["feed_corrections_title"],
+        "corrections/",
+        feeds.correction_entries(data, t),
+    )
+    rows = data.rows  # a property that builds the mapping: once, not once per brand
+    for slug, brand in data.brands.items():
+        row = rows[slug]
+        feed(
+            slug,
+            t["feed_brand_title"].format(brand=brand.name),
+            f"brands/{slug}/",
+            feeds.feed_entries(data, t, cases_by_brand[slug]),
         )
         put(
             f"calendars/{slug}.ics",

@@ -19,6 +19,8 @@ from generator.model.values import Case, case_from_data
 
 SLUG = re.compile(r"[a-z0-9][a-z0-9-]{1,79}")
 BRAND_FILE = "brand.yml"
+RESERVED_BRANDS = frozenset({"atom", "corrections"})
+"""Brand slugs whose feed would overwrite the site's own (`feeds/<slug>.xml`)."""
 ALLOWED_AT_TOP = frozenset({"_template.yml", "README.md"})
 
 
@@ -99,6 +101,17 @@ def discover(cases_dir: Path, root: Path) -> Layout:
                         root,
                         f"expected a brand folder name like "
                         f"acme-telecom (a-z, 0-9, -), got {top.name!r}",
+                        Code.FILE_NAME,
+                    )
+                )
+                continue
+            if top.name in RESERVED_BRANDS:
+                problems.append(
+                    _file_problem(
+                        path,
+                        root,
+                        f"expected a brand folder name that is not one of the site's own feeds "
+                        f"({', '.join(sorted(RESERVED_BRANDS))}), got {top.name!r}",
                         Code.FILE_NAME,
                     )
                 )
