@@ -77,6 +77,19 @@ def test_every_step_is_an_action_a_make_target_or_an_unkept_command(path):
         assert re.search(r"(^|\| |\$\(|xargs )(make [a-z-]+|\.venv/bin/unkept [a-z-]+)", run), run
 
 
+@pytest.mark.parametrize("path", WORKFLOWS, ids=lambda p: p.name)
+def test_every_run_script_parses_as_bash_as_github_reads_it(path, tmp_path):
+    """GitHub hands bash the script YAML parsed: a ` #` in a plain scalar starts a comment
+    there and cuts the script (new-case.yml once lost its closing quote that way)."""
+    for job_name, _, step in steps(load(path)):
+        if "run" not in step:
+            continue
+        script = tmp_path / "step.sh"
+        script.write_text(step["run"])
+        result = subprocess.run(["bash", "-n", str(script)], capture_output=True, text=True)
+        assert result.returncode == 0, f"{path.name}, job {job_name}: {result.stderr}"
+
+
 def workflow_commands() -> tuple[set[str], set[str]]:
     text = "\n".join(p.read_text() for p in WORKFLOWS)
     return (
