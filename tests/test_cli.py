@@ -113,6 +113,7 @@ def test_every_command_is_documented_in_the_readme():
     help_text = unkept("--help").stdout
     listed = help_text.split("Commands:\n", 1)[1]
     names = re.findall(r"^  ([a-z-]+)\s", listed, re.M)
+    assert "..." not in listed  # each command's summary is shown whole
     assert {"check", "status", "new"} <= set(names)
     for name in names:
         assert f"`unkept {name}" in readme, f"unkept {name} is not documented in README.md"

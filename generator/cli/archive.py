@@ -10,7 +10,7 @@ from generator.cli.app import App, as_of_option, max_requests_option, pass_app
 from generator.errors import ExitStatus
 
 
-@click.command()
+@click.command(short_help="Archive evidence links in the Wayback Machine.")
 @as_of_option
 @max_requests_option(200)
 @pass_app

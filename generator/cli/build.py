@@ -11,7 +11,7 @@ from generator.cli.app import App, as_of_option, pass_app, plural
 from generator.errors import BuildFailed, UnkeptError
 
 
-@click.command()
+@click.command(short_help="Check the cases and build the site into site/.")
 @as_of_option
 @click.option(
     "--site-dir",

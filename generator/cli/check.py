@@ -13,7 +13,7 @@ from generator.load.cache import CACHE_DIR, CHECK_INDEX, CheckCache
 from generator.load.problems import render_problems, sort_problems
 
 
-@click.command()
+@click.command(short_help="Validate brands and cases; report every problem.")
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path), metavar="[PATH]...")
 @as_of_option
 @click.option(

@@ -9,7 +9,7 @@ import click
 from generator.cli.app import App, as_of_option, pass_app
 
 
-@click.command()
+@click.command(short_help="Report what a change does, as Markdown.")
 @click.argument("base")
 @as_of_option
 @pass_app

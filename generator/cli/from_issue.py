@@ -11,7 +11,7 @@ from generator.cli.app import LOGIN, App, as_of_option, pass_app
 from generator.errors import FormError, InvalidData, UsageError
 
 
-@click.command("from-issue")
+@click.command("from-issue", short_help="Turn a new-case issue into a case file.")
 @click.option(
     "--body-file",
     type=click.File("r", encoding="utf-8"),

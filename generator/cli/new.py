@@ -14,7 +14,7 @@ HANDLE = Pattern(
 )
 
 
-@click.command()
+@click.command(short_help="Write a new case file from the template.")
 @click.argument("brand")
 @click.option(
     "--by",

@@ -11,7 +11,7 @@ from generator.cli.app import App, github, pass_app, repository_option
 from generator.errors import UsageError
 
 
-@click.command()
+@click.command(short_help="Propose files as a pull request.")
 @click.argument(
     "paths", nargs=-1, required=True, type=click.Path(path_type=Path), metavar="PATH..."
 )

@@ -11,7 +11,7 @@ from generator.cli.app import SHA, App, as_of_option, github, pass_app, reposito
 from generator.errors import UsageError
 
 
-@click.command()
+@click.command(short_help="Tag the month's first publish with its data.")
 @as_of_option
 @click.option("--commit", type=SHA, required=True, help="The published commit's full SHA.")
 @click.option(

@@ -17,7 +17,7 @@ from generator.cli.app import (
 from generator.errors import ExitStatus
 
 
-@click.command()
+@click.command(short_help="Remind owners of cases about to go stale.")
 @as_of_option
 @max_requests_option(100)
 @click.option("--dry-run", is_flag=True, help="Say what would be done, and do nothing.")

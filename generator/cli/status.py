@@ -12,7 +12,7 @@ from generator.export.status_report import status_json, status_table
 from generator.model.statuses import case_statuses
 
 
-@click.command()
+@click.command(short_help="Show every promise's status on a day.")
 @click.argument("cases", nargs=-1, metavar="[CASE]...")
 @as_of_option
 @click.option(

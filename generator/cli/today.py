@@ -7,7 +7,7 @@ import click
 from generator.cli.app import App, pass_app
 
 
-@click.command()
+@click.command(short_help="Print today's date in the tracker's time zone.")
 @pass_app
 def today(app: App) -> None:
     """Print today's date in the tracker's time zone (unkept.toml).
