@@ -146,8 +146,14 @@ def overdue_history(
 ) -> list[tuple[str, int]]:
     """How many promises were overdue at the end of each of `days`, from today's data."""
     live = [(c, s) for c in cases if not c.is_withdrawn for s in statuses[c.id]]
-    periods = {"stale_days": stale_days, "confirm_days": confirm_days}
     return [
-        (day.isoformat()[:7], sum(1 for c, s in live if overdue_on(c, s, day, **periods)))
+        (
+            day.isoformat()[:7],
+            sum(
+                1
+                for c, s in live
+                if overdue_on(c, s, day, stale_days=stale_days, confirm_days=confirm_days)
+            ),
+        )
         for day in days
     ]

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from generator.load.loader import load_corpus
 from generator.model.ranking import BrandFigures
+from generator.model.statuses import DEFAULT_CONFIRM_DAYS, DEFAULT_STALE_DAYS
 from generator.model.tracker import Tracker, compute
 from generator.review.git import files_at, write_tree
 
@@ -30,10 +31,15 @@ def _side(
     root: Path, cases_dir: str, as_of: dt.date, stale_days: int, confirm_days: int
 ) -> tuple[Tracker, int]:
     corpus = load_corpus(root, cases_dir=cases_dir, as_of=as_of)
-    periods = {"stale_days": stale_days, "confirm_days": confirm_days}
-    return compute(corpus.brands, corpus.cases, as_of=as_of, commit="", **periods), len(
-        corpus.problems
+    data = compute(
+        corpus.brands,
+        corpus.cases,
+        as_of=as_of,
+        commit="",
+        stale_days=stale_days,
+        confirm_days=confirm_days,
     )
+    return data, len(corpus.problems)
 
 
 def _files(folder: Path) -> dict[str, bytes]:
@@ -50,8 +56,8 @@ def compare(
     *,
     as_of: dt.date,
     cases_dir: str = "cases",
-    stale_days: int = 90,
-    confirm_days: int = 14,
+    stale_days: int = DEFAULT_STALE_DAYS,
+    confirm_days: int = DEFAULT_CONFIRM_DAYS,
 ) -> tuple[Side, Side]:
     """The tracker at the merge base with `base`, and as it is in the work tree."""
     old_files = files_at(root, base, cases_dir)
