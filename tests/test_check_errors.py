@@ -563,6 +563,10 @@ def test_json_format_lists_problems(project, run):
             "unkept.toml:2:1: [unkept].stale_days: expected a positive number of days, got 0",
         ),
         (
+            "[unkept]\nconfirm_days = 0\n",
+            "unkept.toml:2:1: [unkept].confirm_days: expected a positive number of days, got 0",
+        ),
+        (
             "[unkept]\ncases_dir = 'cases'\nmaintainer = ['x']\n",
             "unkept.toml:3:1: [unkept].maintainer: unknown setting; expected one of cases_dir, confirm_days, "
             "github_api, http_backoff, http_timeout, maintainers, repository, stale_days, "
@@ -629,3 +633,16 @@ def test_a_brand_folder_named_like_a_site_feed_is_refused(project, run, slug):
         f"cases/{slug}:1:1: expected a brand folder name that is not one of the site's own "
         f"feeds (atom, corrections), got {slug!r}"
     )
+
+
+def test_a_brand_contact_must_be_an_address_or_a_number(project, run):
+    brand = project.cases / "acme" / "brand.yml"
+    brand.write_text(
+        brand.read_text() + 'contacts: [hello, "+33 1 23 45 67 89", care@acme.example]\n'
+    )
+    result = run("--root", project.root, "check", "--as-of", AS_OF)
+    assert result.code == 1
+    assert result.out.splitlines() == [
+        "cases/acme/brand.yml:7:12: contacts[0]: expected an e-mail address or a phone number, "
+        "got 'hello'"
+    ]

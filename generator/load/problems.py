@@ -67,6 +67,8 @@ class Code(StrEnum):
     """An event recorded after the as-of day."""
     CASE_POSITION_PROMISE = "case.position.promise"
     """A brand's position names a promise the case does not have."""
+    BRAND_CONTACT = "brand.contact"
+    """A brand's listed contact is neither an e-mail address nor a phone number."""
     BRAND_PROOF = "brand.proof"
     """A maintainer's proof is not a page of the brand's website or of its listed accounts."""
     CASE_CURRENCY = "case.currency"

@@ -227,9 +227,32 @@ def proves_on_the_brands_own_pages(proof: str, brand: Brand) -> bool:
     )
 
 
+def is_a_contact(contact: str, country: str) -> bool:
+    """An e-mail address, or a phone number valid in `country` (or in international form)."""
+    if "@" in contact:
+        return bool(_EMAIL_ADDRESS.fullmatch(contact.strip()))
+    try:
+        return phonenumbers.is_valid_number(phonenumbers.parse(contact, country))
+    except phonenumbers.NumberParseException:
+        return False
+
+
+_EMAIL_ADDRESS = re.compile(r"[^@\s]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
+
+
 def brand_violations(brand: Brand) -> list[Violation]:
-    """Every rule broken by a brand file: each maintainer's proof is the brand's own page."""
+    """Every rule broken by a brand file: each contact is an e-mail address or a phone
+    number, and each maintainer's proof is the brand's own page."""
     out = []
+    for i, contact in enumerate(brand.contacts):
+        if not is_a_contact(contact, brand.country or "FR"):
+            out.append(
+                Violation(
+                    ("contacts", i),
+                    f"expected an e-mail address or a phone number, got {contact!r}",
+                    Code.BRAND_CONTACT,
+                )
+            )
     for i, (login, proof) in enumerate(brand.proofs):
         if not proves_on_the_brands_own_pages(proof, brand):
             out.append(
