@@ -7,7 +7,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: bench lighthouse propose-archive install site serve test test-fast chromium screenshots lint format check status constraints clean
+.PHONY: bench lighthouse propose-archive install site serve test test-fast tools screenshots lint format check status constraints clean
 
 # The virtual environment, with pinned versions of everything (constraints.txt).
 $(STAMP): pyproject.toml constraints.txt
@@ -28,25 +28,30 @@ serve:
 	$(BIN)/python -m http.server --bind 127.0.0.1 --directory site 8000
 
 ## test: lint, then the whole test suite (browser tests included), on every core
-test: $(STAMP) chromium lint
+test: $(STAMP) tools lint
 	$(BIN)/pytest -n auto
 
 ## test-fast: the inner loop, without site builds, the benchmark and the browser (~20 s)
-test-fast: $(STAMP)
+test-fast: $(STAMP) tools
 	$(BIN)/pytest -m "not slow"
 
-## chromium: Debian's Chromium for the browser tests, installed when missing (as root)
-chromium:
-	@command -v "$${UNKEPT_CHROMIUM:-chromium}" >/dev/null 2>&1 || { \
+## tools: Debian's Chromium (browser tests) and ShellCheck (workflow scripts), installed
+## when missing (as root)
+tools:
+	@missing=""; \
+	command -v "$${UNKEPT_CHROMIUM:-chromium}" >/dev/null 2>&1 || missing="$$missing chromium"; \
+	command -v shellcheck >/dev/null 2>&1 || missing="$$missing shellcheck"; \
+	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ]; then \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
 	  else \
-	    echo "Chromium is missing: run 'sudo apt-get install chromium' (browser tests need it)" >&2; \
+	    echo "Missing:$$missing; run 'sudo apt-get install$$missing' (the tests need them)" >&2; \
 	    exit 1; \
-	  fi; }
+	  fi; \
+	fi
 
 ## screenshots: build the site, then write PNGs of four pages to screenshots/
-screenshots: site chromium
+screenshots: site tools
 	$(BIN)/python -m tests.screenshots site screenshots
 
 ## lint: ruff, and the import contract between the pipeline's stages (ARCHITECTURE.md)
@@ -92,7 +97,7 @@ bench: $(STAMP)
 
 ## lighthouse: Lighthouse (npm, pinned) with Debian's Chromium on the 10,000-case demo site
 LIGHTHOUSE_VERSION := 13.5.0
-lighthouse: $(STAMP) chromium
+lighthouse: $(STAMP) tools
 	test -x .lighthouse/node_modules/.bin/lighthouse || \
 	  npm install --silent --no-audit --no-fund --prefix .lighthouse lighthouse@$(LIGHTHOUSE_VERSION)
 	NO_MKDOCS_2_WARNING=1 $(BIN)/python -m bench.lighthouse .lighthouse/node_modules/.bin/lighthouse

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -77,17 +78,71 @@ def test_every_step_is_an_action_a_make_target_or_an_unkept_command(path):
         assert re.search(r"(^|\| |\$\(|xargs )(make [a-z-]+|\.venv/bin/unkept [a-z-]+)", run), run
 
 
-@pytest.mark.parametrize("path", WORKFLOWS, ids=lambda p: p.name)
-def test_every_run_script_parses_as_bash_as_github_reads_it(path, tmp_path):
+def run_scripts() -> list:
+    """Every `run:` script of every workflow, as GitHub hands it to bash (after YAML parsing)."""
+    return [
+        pytest.param(step["run"], id=f"{path.name}:{job_name}:{step.get('name', '')}")
+        for path in WORKFLOWS
+        for job_name, _, step in steps(load(path))
+        if "run" in step
+    ]
+
+
+@pytest.mark.parametrize("script", run_scripts())
+def test_every_run_script_parses_as_bash_as_github_reads_it(script, tmp_path):
     """GitHub hands bash the script YAML parsed: a ` #` in a plain scalar starts a comment
     there and cuts the script (new-case.yml once lost its closing quote that way)."""
-    for job_name, _, step in steps(load(path)):
-        if "run" not in step:
-            continue
-        script = tmp_path / "step.sh"
-        script.write_text(step["run"])
-        result = subprocess.run(["bash", "-n", str(script)], capture_output=True, text=True)
-        assert result.returncode == 0, f"{path.name}, job {job_name}: {result.stderr}"
+    path = tmp_path / "step.sh"
+    path.write_text(script)
+    result = subprocess.run(["bash", "-n", str(path)], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.parametrize("script", run_scripts())
+def test_every_run_script_passes_shellcheck(script, tmp_path):
+    """Debian's ShellCheck (`make tools` installs it) on each script, read as GitHub's
+    default `bash -e {0}` runs it."""
+    shellcheck = shutil.which("shellcheck")
+    assert shellcheck, "shellcheck is not installed: run `make tools`"
+    path = tmp_path / "step.sh"
+    path.write_text(script)
+    result = subprocess.run(
+        [shellcheck, "--shell=bash", "--severity=style", str(path)],
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_shellcheck_sees_what_bash_n_does_not(tmp_path):
+    """The check has teeth: an unquoted expansion parses, and ShellCheck still refuses it."""
+    path = tmp_path / "step.sh"
+    path.write_text("printf %s $BODY | unkept from-issue --body-file -\n")
+    assert subprocess.run(["bash", "-n", str(path)]).returncode == 0
+    result = subprocess.run(
+        [shutil.which("shellcheck") or "shellcheck", "--shell=bash", str(path)],
+        capture_output=True,
+        text=True,
+    )
+    assert "SC2086" in result.stdout
+
+
+NODE_24_MAJORS = {
+    "actions/checkout": 5,
+    "actions/setup-python": 6,
+    "actions/cache/restore": 5,
+    "actions/cache/save": 5,
+    "actions/upload-pages-artifact": 5,
+    "actions/deploy-pages": 5,
+}
+"""The first major version of each action that runs on Node 24 (Node 20 is retired)."""
+
+
+@pytest.mark.parametrize("path", WORKFLOWS, ids=lambda p: p.name)
+def test_actions_are_majors_that_run_on_node_24(path):
+    for action, major in re.findall(r"uses: ([\w./-]+)@[0-9a-f]{40} # v(\d+)", path.read_text()):
+        assert action in NODE_24_MAJORS, f"{action}: add its first Node 24 major to the table"
+        assert int(major) >= NODE_24_MAJORS[action], f"{action} v{major} runs on Node 20"
 
 
 def workflow_commands() -> tuple[set[str], set[str]]:
@@ -166,14 +221,15 @@ def test_pull_request_checks_run_without_write_access_or_secrets():
     assert "secrets." not in (REPO / ".github/workflows/check.yml").read_text()
 
 
-def test_zizmor_finds_nothing():
+def test_zizmor_finds_nothing_in_all_of_dot_github():
+    """Workflows, dependabot.yml and the issue forms: zizmor reads them all."""
     result = subprocess.run(
         [
             BIN / "zizmor",
             "--offline",
             "--persona=auditor",
             "--no-progress",
-            str(REPO / ".github" / "workflows"),
+            str(REPO / ".github"),
         ],
         capture_output=True,
         text=True,
