@@ -67,24 +67,24 @@ BAD_INPUTS = [
     ),
     (
         "duplicate-key",
-        BASE + "title: again\n",
+        BASE + "title: again\n" + PROMISE,
         "8:1: title: duplicate key; 'title' was already given on line 1",
     ),
     (
         "yaml11-boolean",
-        BASE + "summary: no\n",
+        BASE + "summary: no\n" + PROMISE,
         "8:10: summary: expected true or false (or text in quotes), got 'no', which YAML 1.1 reads "
         "as a yes/no value",
     ),
     (
         "yaml11-boolean-key",
-        BASE + "on: 2026-10-01\n",
+        BASE + "on: 2026-10-01\n" + PROMISE,
         "8:1: on: expected a field name, got 'on', which YAML 1.1 reads as a yes/no value; put it "
         "in quotes if it is meant",
     ),
     (
         "yaml11-octal",
-        BASE + "amount: 0123\n",
+        BASE + "amount: 0123\n" + PROMISE,
         "8:9: amount: expected a plain decimal number like 12 (or text in quotes), got '0123', "
         "which YAML 1.1 reads as a number",
     ),
@@ -96,7 +96,7 @@ BAD_INPUTS = [
     ),
     (
         "yaml11-date",
-        BASE.replace("opened_on: 2026-10-01", "opened_on: 2026-10-01 10:00:00"),
+        BASE.replace("opened_on: 2026-10-01", "opened_on: 2026-10-01 10:00:00") + PROMISE,
         "4:12: opened_on: expected an ISO 8601 date like 2026-01-31 or a date-time with its UTC "
         "offset like 2026-01-31T09:30:00+01:00 (or text in quotes), got '2026-10-01 10:00:00', "
         "which YAML 1.1 reads as a date",
@@ -110,7 +110,7 @@ BAD_INPUTS = [
     ),
     (
         "explicit-tag",
-        BASE + "summary: !!python/object:os.system echo\n",
+        BASE + "summary: !!python/object:os.system echo\n" + PROMISE,
         "8:10: tags such as 'tag:yaml.org,2002:python/object:os.system' are not allowed; expected "
         "plain values (quote text if needed)",
     ),
@@ -127,7 +127,7 @@ BAD_INPUTS = [
     ),
     (
         "impossible-date",
-        BASE.replace("opened_on: 2026-10-01", "opened_on: 2026-02-30"),
+        BASE.replace("opened_on: 2026-10-01", "opened_on: 2026-02-30") + PROMISE,
         "4:12: opened_on: expected a date like 2026-01-31, got '2026-02-30'",
     ),
     (
@@ -154,12 +154,12 @@ BAD_INPUTS = [
     ),
     (
         "missing-field",
-        BASE.replace("submitted_by: demo-tester\n", ""),
+        BASE.replace("submitted_by: demo-tester\n", "") + PROMISE,
         "1:1: submitted_by: missing; expected a GitHub user name like jane-doe",
     ),
     (
         "title-too-long",
-        BASE.replace("Callback promised, never made", "x" * 121),
+        BASE.replace("Callback promised, never made", "x" * 121) + PROMISE,
         "1:8: title: expected one line of text, at most 120 characters, got 121 characters",
     ),
     (
@@ -169,17 +169,17 @@ BAD_INPUTS = [
     ),
     (
         "closed-before-opened",
-        BASE.replace("status: open", "status: resolved\nclosed_on: 2026-09-01"),
+        BASE.replace("status: open", "status: resolved\nclosed_on: 2026-09-01") + PROMISE,
         "6:12: closed_on: expected a date on or after opened_on (2026-10-01), got 2026-09-01",
     ),
     (
         "closed-while-open",
-        BASE.replace("status: open", "status: open\nclosed_on: 2026-10-09"),
+        BASE.replace("status: open", "status: open\nclosed_on: 2026-10-09") + PROMISE,
         "6:1: closed_on: expected no closed_on while status is open",
     ),
     (
         "closed-without-date",
-        BASE.replace("status: open", "status: resolved"),
+        BASE.replace("status: open", "status: resolved") + PROMISE,
         "1:1: closed_on: missing; expected a date like 2026-01-31 (required unless status is open)",
     ),
     (
@@ -196,25 +196,25 @@ BAD_INPUTS = [
     ),
     (
         "javascript-link",
-        BASE + "sources:\n  - url: javascript:alert(1)\n",
+        BASE + "sources:\n  - url: javascript:alert(1)\n" + PROMISE,
         "9:10: sources[0].url: expected an https:// link like https://example.com/page, got "
         "'javascript:alert(1)'",
     ),
     (
         "link-with-credentials",
-        BASE + "sources:\n  - url: https://user:pw@forum.example/t/1\n",
+        BASE + "sources:\n  - url: https://user:pw@forum.example/t/1\n" + PROMISE,
         "9:10: sources[0].url: expected an https:// link like https://example.com/page, got "
         "'https://user:pw@forum.example/t/1'",
     ),
     (
         "email-address",
-        BASE + "summary: Write to me at jane.doe@mail.example please.\n",
+        BASE + "summary: Write to me at jane.doe@mail.example please.\n" + PROMISE,
         "8:10: summary: expected no personal data, got what looks like an e-mail address (starting "
         "'ja…' at character 16); remove it or replace it with [redacted]",
     ),
     (
         "phone-number",
-        BASE + "summary: Call me on 06 12 34 56 78 after six.\n",
+        BASE + "summary: Call me on 06 12 34 56 78 after six.\n" + PROMISE,
         "8:10: summary: expected no personal data, got what looks like a phone number (starting "
         "'06…' at character 12); remove it or replace it with [redacted]",
     ),
@@ -226,30 +226,30 @@ BAD_INPUTS = [
     ),
     (
         "iban",
-        BASE + "summary: Refund to FR76 3000 6000 0112 3456 7890 189 please.\n",
+        BASE + "summary: Refund to FR76 3000 6000 0112 3456 7890 189 please.\n" + PROMISE,
         "8:10: summary: expected no personal data, got what looks like an IBAN (starting 'FR…' at "
         "character 11); remove it or replace it with [redacted]",
     ),
     (
         "card-number",
-        BASE + "summary: I paid with 4111 1111 1111 1111 in May.\n",
+        BASE + "summary: I paid with 4111 1111 1111 1111 in May.\n" + PROMISE,
         "8:10: summary: expected no personal data, got what looks like a payment card number "
         "(starting '41…' at character 13); remove it or replace it with [redacted]",
     ),
     (
         "unknown-currency",
-        BASE + 'amount: "12.00 EUX"\n',
+        BASE + 'amount: "12.00 EUX"\n' + PROMISE,
         "8:9: amount: expected an ISO 4217 currency code like EUR, got 'EUX'",
     ),
     (
         "float-amount",
-        BASE + "amount: 12.5\n",
+        BASE + "amount: 12.5\n" + PROMISE,
         '8:9: amount: expected an amount and an ISO 4217 currency code like "1249.00 EUR", got the '
         "number 12.5",
     ),
     (
         "unknown-country",
-        BASE.replace("country: FR", "country: XX"),
+        BASE.replace("country: FR", "country: XX") + PROMISE,
         "2:10: country: expected an ISO 3166-1 alpha-2 country code like FR or GB, got 'XX'",
     ),
     ("empty-file", "", "1:1: file is empty; expected a YAML mapping"),
@@ -269,6 +269,80 @@ BAD_INPUTS = [
         "too-big",
         "summary: " + "x" * 300_000 + "\n",
         "1:1: file is 300010 bytes; expected at most 262144 bytes (256 KiB)",
+    ),
+    (
+        "no-promise",
+        BASE,
+        "1:1: promises: missing; expected a list of one or more promises",
+    ),
+    (
+        "empty-promises",
+        BASE + "promises: []\n",
+        "8:11: promises: expected a list of one or more promises, got 0 items",
+    ),
+    (
+        "promises-swallowed-by-the-summary",
+        BASE + "summary: |\n  I waited.\n  promises:\n    - kind: callback\n",
+        "1:1: promises: missing; the text of summary contains a line `promises:`: it is "
+        "indented as part of that text; start `promises:` at the beginning of its line, with "
+        "no spaces before it",
+    ),
+    (
+        "not-a-leap-year",
+        BASE.replace("opened_on: 2026-10-01", "opened_on: 2027-02-29") + PROMISE,
+        "4:12: opened_on: expected a date like 2026-01-31, got '2027-02-29'",
+    ),
+    (
+        "placeholder-submitter",
+        BASE.replace("demo-tester", "your-github-handle") + PROMISE,
+        "7:15: submitted_by: expected your GitHub user name, got the template's placeholder "
+        "'your-github-handle'",
+    ),
+    (
+        "template-example-text",
+        BASE.replace(
+            "Callback promised, never made", "Promised callback about a broken router never came"
+        )
+        + PROMISE,
+        "1:8: title: expected your own words, got the template's example text; replace it "
+        "(or remove the field if it is optional)",
+    ),
+    (
+        "unclosed-quote",
+        BASE.replace(
+            "title: Callback promised, never made", 'title: "Callback promised, never made'
+        )
+        + PROMISE
+        + '    quote: "We will call."\n',
+        '1:8: this text opens a double quote (") that is not closed on its line; add the '
+        'closing " at the end of the text',
+    ),
+    (
+        "colon-in-plain-text",
+        BASE.replace("Callback promised, never made", "Callback: promised, never made") + PROMISE,
+        '1:16: a colon followed by a space inside unquoted text; put the text in quotes ("...")',
+    ),
+    (
+        "indented-too-far",
+        BASE + PROMISE + "     due: 2026-10-03\n",
+        "11:6: this line is indented more than `made_on:` above it (5 spaces, expected 4); "
+        "line it up with the field it belongs beside",
+    ),
+    (
+        "indented-out-of-step",
+        BASE + PROMISE + "   due: 2026-10-03\n",
+        "11:4: this line's indentation (3 spaces) matches none of the fields above (`made_on:` "
+        "has 4); line it up with the field it belongs beside",
+    ),
+    (
+        "text-after-the-quote",
+        BASE + PROMISE + '    quote: "We will call" he said\n',
+        "11:27: text after the closing quote; put the whole text inside the quotes",
+    ),
+    (
+        "tab-indent",
+        BASE + PROMISE + "\tdue: 2026-10-03\n",
+        "11:1: a tab character; indent with spaces only",
     ),
 ]
 
@@ -292,6 +366,18 @@ CODES = {
     "claimed-before-the-promise": "case.date.order",
     "claimed-after-the-reply": "case.date.order",
     "claim-and-dispute-at-once": "schema.forbidden",
+    "no-promise": "schema.required",
+    "empty-promises": "schema.value",
+    "promises-swallowed-by-the-summary": "schema.required",
+    "not-a-leap-year": "schema.value",
+    "placeholder-submitter": "case.template-text",
+    "template-example-text": "case.template-text",
+    "unclosed-quote": "yaml.syntax",
+    "colon-in-plain-text": "yaml.syntax",
+    "indented-too-far": "yaml.syntax",
+    "indented-out-of-step": "yaml.syntax",
+    "text-after-the-quote": "yaml.syntax",
+    "tab-indent": "yaml.syntax",
     "withdrawn-reason-on-an-open-case": "schema.value",
     "personal-data-in-a-rejection": "case.pii.phone",
     "malformed-yaml": "yaml.syntax",
@@ -347,6 +433,41 @@ def test_bad_input_has_a_stable_code_at_the_same_place(project, run, content, ex
     where = f"{problem['line']}:{problem['column']}: "
     where += f"{problem['field']}: " if problem["field"] else ""
     assert (problem["code"], expected.startswith(where)) == (code, True)
+
+
+def test_one_run_reports_schema_date_and_personal_data_problems_of_a_file_together(project, run):
+    """A real case took three passes when schema errors hid the other rules' findings."""
+    project.case(
+        BASE.replace("country: FR", "country: XX").replace(
+            "opened_on: 2026-10-01", "opened_on: 2026-10-01\nclosed_on: 2026-09-01"
+        )
+        + "summary: Call me on 06 12 34 56 78 after six.\n"
+        + "sumary: or write to jane.doe@mail.example\n"
+        + PROMISE
+        + "    kept_on: 2026-12-01\n"
+    )
+    result = run("--root", project.root, "check", "--as-of", AS_OF)
+    assert result.code == 1
+    assert [line.split(": ", 2)[1:] for line in result.out.splitlines()] == [
+        ["country", "expected an ISO 3166-1 alpha-2 country code like FR or GB, got 'XX'"],
+        ["closed_on", "expected no closed_on while status is open"],
+        ["closed_on", "expected a date on or after opened_on (2026-10-01), got 2026-09-01"],
+        [
+            "summary",
+            "expected no personal data, got what looks like a phone number (starting '06…' at "
+            "character 12); remove it or replace it with [redacted]",
+        ],
+        ["sumary", "unknown field; did you mean 'summary'?"],
+        [
+            "sumary",
+            "expected no personal data, got what looks like an e-mail address (starting 'ja…' "
+            "at character 13); remove it or replace it with [redacted]",
+        ],
+        [
+            "promises[0].kept_on",
+            "expected a date on or before the as-of date 2026-11-24, got 2026-12-01",
+        ],
+    ]
 
 
 def test_billion_laughs_fails_fast(project, run):
@@ -506,8 +627,9 @@ def test_check_named_file_only_reads_that_file(project, run):
             "Error: Invalid value for '--commit': expected a full 40-character SHA, got 'abc'",
         ),
         (
-            ["new", "Not A Slug"],
-            "unkept: error: expected a brand name like acme-telecom (a-z, 0-9, -), got 'Not A Slug'",
+            ["new", "!!!"],
+            'unkept: error: expected a brand\'s name like "Maison Meubles" or acme-telecom, '
+            "got '!!!'",
         ),
     ],
 )
@@ -531,7 +653,7 @@ def test_github_format_prints_annotations(project, run):
 
 
 def test_json_format_lists_problems(project, run):
-    project.case(BASE.replace("FR", "XX"))
+    project.case(BASE.replace("FR", "XX") + PROMISE)
     result = run("--root", project.root, "check", "--as-of", AS_OF, "--format", "json")
     assert result.code == 1
     assert json.loads(result.out) == [

@@ -75,3 +75,86 @@ def test_nesting_is_bounded():
     _, problems = yamlsafe.parse(text)
     assert problems
     assert "nested more than 16 levels deep" in problems[0].message
+
+
+def test_no_mapping_hides_the_editors_unknown_field_message():
+    """yaml-language-server shows an object's `errorMessage` instead of "Unexpected property
+    X": mappings keep their description in `x-expected`, which only `unkept check` reads."""
+
+    def walk(node, where):
+        if isinstance(node, dict):
+            if node.get("additionalProperties") is False:
+                assert "errorMessage" not in node, where
+            for key, value in node.items():
+                walk(value, f"{where}/{key}")
+        elif isinstance(node, list):
+            for i, value in enumerate(node):
+                walk(value, f"{where}/{i}")
+
+    for name in schema.SCHEMA_NAMES:
+        walk(schema.load_schema(name), name)
+
+
+def test_currencies_are_iso_4217():
+    pattern = schema.load_schema("case")["definitions"]["money"]["pattern"]
+    codes = pattern.split("(?:", 1)[1].removesuffix(")$").split("|")
+    assert codes == sorted(c.alpha_3 for c in pycountry.currencies)
+
+
+PROMISE = "promises:\n  - kind: refund\n    made_on: 2026-10-01\n"
+HEAD = (
+    "title: Refund never paid\ncountry: FR\ncategories: [contact]\nopened_on: 2026-10-01\n"
+    "status: open\nlast_confirmed: 2026-11-01\nsubmitted_by: demo-tester\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "field"),
+    [
+        pytest.param(HEAD.replace("10-01\n", "02-30\n", 1) + PROMISE, "opened_on", id="feb-30"),
+        pytest.param(HEAD.replace("2026-10-01", "2027-02-29") + PROMISE, "opened_on", id="leap"),
+        pytest.param(HEAD.replace("2026-10-01", "2026-13-01") + PROMISE, "opened_on", id="month"),
+        pytest.param(
+            HEAD + PROMISE.replace("2026-10-01", "2026-10-01T25:00:00+01:00"),
+            "promises[0].made_on",
+            id="hour-25",
+        ),
+        pytest.param(HEAD + 'amount: "12.00 EUX"\n' + PROMISE, "amount", id="currency"),
+        pytest.param(
+            HEAD + PROMISE + "    due: 2026-10-05\n    within: 2 days\n",
+            "promises[0].within",
+            id="due-and-within",
+        ),
+        pytest.param(
+            HEAD.replace("status: open", "status: resolved") + PROMISE, "closed_on", id="closed"
+        ),
+        pytest.param(
+            HEAD + "closed_on: 2026-10-09\n" + PROMISE, "closed_on", id="closed-while-open"
+        ),
+        pytest.param(HEAD, "promises", id="no-promise"),
+        pytest.param(HEAD + "promises: []\n", "promises", id="empty-promises"),
+        pytest.param(HEAD + "sumary: x\n" + PROMISE, "sumary", id="unknown-field"),
+    ],
+)
+def test_the_editor_refuses_what_check_refuses_where_a_schema_can_say_it(
+    project, run, text, field
+):
+    """A plain draft-07 validator, with no format checker (as editors may run), finds each
+    mistake from the schema alone; `unkept check` reports it at the same field."""
+    doc, problems = yamlsafe.parse(text)
+    assert problems == []
+    validator = jsonschema.Draft7Validator(schema.load_schema("case"))
+    paths = set()
+    for error in validator.iter_errors(doc.data):
+        path = yamlsafe.format_path(tuple(error.absolute_path))
+        if error.validator == "required":
+            path = yamlsafe.format_path((*error.absolute_path, error.message.split("'")[1]))
+        if error.validator == "additionalProperties":
+            path = "sumary"
+        paths.add(path)
+    assert field in paths or field.rsplit(".", 1)[0] in paths, paths
+    project.case(text)
+    result = run("--root", project.root, "check", "--as-of", "2026-11-24")
+    assert result.code == 1
+    fields = {line.split(": ")[1] for line in result.out.splitlines()}
+    assert field in fields, result.out

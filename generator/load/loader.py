@@ -24,16 +24,21 @@ from generator.load.discover import (
     duplicate_ids,
     resolve_targets,
 )
-from generator.load.problems import Problem, sort_problems
-from generator.load.read import read_document
+from generator.load.problems import Code, Problem, sort_problems
+from generator.load.read import Read, read_document
 from generator.load.rules import (
     NO_CONTACTS,
     PublicContacts,
     Violation,
     brand_violations,
     case_violations,
+    document_violations,
+    is_not_the_template,
     latest_recorded_day,
+    swallowed_promises,
+    template_examples,
 )
+from generator.load.template import TEMPLATE
 from generator.model.values import Brand, Case, brand_from_data
 from generator.workers import CHUNK, PARALLEL_FROM, jobs, process_pool
 
@@ -79,6 +84,17 @@ def located(name: str, raw: bytes, violations: list[Violation]) -> list[Problem]
     ]
 
 
+def read_template_examples(path: Path) -> frozenset[str]:
+    """The example texts of the case template at `path` (none when it is missing or broken:
+    `unkept new` and the docs say why)."""
+    try:
+        text, _ = yamlsafe.decode(path.read_bytes())
+    except OSError:
+        return frozenset()
+    doc, _ = yamlsafe.parse(text or "", positions=False)
+    return template_examples(doc.data) if doc is not None else frozenset()
+
+
 @dataclass(frozen=True)
 class Loaded:
     """The outcome of loading one case file."""
@@ -95,22 +111,62 @@ class Loaded:
         return not self.problems
 
 
+def merged(
+    schema_problems: list[Problem], name: str, doc: yamlsafe.Document, found: list[Violation]
+) -> list[Problem]:
+    """A file's schema problems and the other rules' findings, one message per place: a
+    rule's more specific word on a missing field replaces the schema's."""
+    rules = [
+        Problem(name, *doc.where(path), yamlsafe.format_path(path), message, code)
+        for path, message, code in found
+    ]
+    specific = {p.field for p in rules if p.code == Code.SCHEMA_REQUIRED}
+    kept = [
+        p for p in schema_problems if not (p.code == Code.SCHEMA_REQUIRED and p.field in specific)
+    ]
+    return kept + rules
+
+
 def load_case(
     case_file: CaseFile,
     root: Path,
     as_of: dt.date,
     keep: bool = True,
     public: PublicContacts = NO_CONTACTS,
+    examples: frozenset[str] = frozenset(),
 ) -> Loaded:
     """The data of the case in `case_file` (if `keep`), or every problem with it; `public`
-    are the brand's own contact details, which are not personal data."""
+    are the brand's own contact details, which are not personal data; `examples` the
+    template's example texts, which a case may not keep."""
     read = read_document(case_file.path, root, "case")
-    if read.doc is None:
-        return Loaded(None, read.problems)
+    return check_case(read, case_file, as_of, public, examples, keep=keep)
+
+
+def check_case(
+    read: Read,
+    case_file: CaseFile,
+    as_of: dt.date,
+    public: PublicContacts = NO_CONTACTS,
+    examples: frozenset[str] = frozenset(),
+    *,
+    keep: bool = True,
+) -> Loaded:
+    """Every rule on a case file read (from disk, or drafted in memory)."""
     name = case_file.relative
+    if read.doc is None:
+        if read.partial is None or not isinstance(read.partial.data, dict):
+            return Loaded(None, read.problems)
+        data = read.partial.data
+        found = [
+            *document_violations(data, as_of, public),
+            *is_not_the_template(data, examples),
+            *swallowed_promises(data),
+        ]
+        return Loaded(None, merged(read.problems, name, read.partial, found))
     content_digest = digest(read.raw)
     case = case_file.case(read.doc.data, content_digest)
     violations = case_violations(case, as_of, public)
+    violations.extend(is_not_the_template(read.doc.data, examples))
     if violations:
         return Loaded(None, located(name, read.raw, violations))
     st = read.stat
@@ -131,11 +187,15 @@ class LoadJob:
     keep: bool
     contacts: dict[str, PublicContacts]
     """Each brand's own public contact details, by slug."""
+    examples: frozenset[str] = frozenset()
+    """The case template's example texts."""
 
 
 def _load_chunk(job: LoadJob, chunk: list[CaseFile]) -> list[Loaded]:
     return [
-        load_case(c, job.root, job.as_of, job.keep, job.contacts.get(c.brand, NO_CONTACTS))
+        load_case(
+            c, job.root, job.as_of, job.keep, job.contacts.get(c.brand, NO_CONTACTS), job.examples
+        )
         for c in chunk
     ]
 
@@ -146,13 +206,14 @@ def load_cases(
     as_of: dt.date,
     keep: bool = True,
     contacts: dict[str, PublicContacts] | None = None,
+    examples: frozenset[str] = frozenset(),
 ) -> list[Loaded]:
     """`load_case` for every file, in order, on every core when there are many files.
 
     With `keep=False` (checking only) the workers send back problems, not cases, which
     saves pickling every case between processes.
     """
-    state = LoadJob(root, as_of, keep, contacts or {})
+    state = LoadJob(root, as_of, keep, contacts or {}, examples)
     workers = min(jobs(), max(1, len(case_files) // CHUNK))
     if workers == 1 or len(case_files) < PARALLEL_FROM:
         return _load_chunk(state, case_files)
@@ -208,6 +269,9 @@ def load_corpus(
     cases: list[Case] = []
     valid = 0
     todo = case_files
+    examples = read_template_examples(folder / TEMPLATE)
+    if cache is not None:  # and on the template's example texts
+        cache.bind(f"{cases_dir}/", "template " + "\n".join(sorted(examples)))
     if cache is not None:  # a case's validity depends on its brand's public contacts
         for slug, brand in brands.items():
             cache.bind(f"{display(layout.brand_dirs[slug], root)}/", repr(PublicContacts.of(brand)))
@@ -229,7 +293,7 @@ def load_corpus(
             files += 1
             valid += case_file.brand in brands
     contacts = {slug: PublicContacts.of(brand) for slug, brand in brands.items()}
-    loaded_all = load_cases(todo, root, as_of, keep_cases, contacts)
+    loaded_all = load_cases(todo, root, as_of, keep_cases, contacts, examples)
     for case_file, loaded in zip(todo, loaded_all, strict=True):
         files += 1
         problems.extend(loaded.problems)

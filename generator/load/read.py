@@ -20,6 +20,9 @@ class Read:
     problems: list[Problem]
     raw: bytes = b""
     stat: os.stat_result | None = None
+    partial: yamlsafe.Document | None = None
+    """The document, with positions, when it parsed but broke the schema: the other rules
+    still run on it, so that one run reports every problem of the file."""
 
 
 def read_document(path: Path, root: Path, schema_name: str) -> Read:
@@ -36,6 +39,12 @@ def read_document(path: Path, root: Path, schema_name: str) -> Read:
         if st.st_size > yamlsafe.MAX_BYTES:  # refuse before reading: the limit bounds memory
             return Read(None, [yamlsafe.too_big(st.st_size).at(name)])
         raw = handle.read(yamlsafe.MAX_BYTES + 1)
+    return read_bytes(raw, name, schema_name, st)
+
+
+def read_bytes(raw: bytes, name: str, schema_name: str, st: os.stat_result | None = None) -> Read:
+    """Parse and schema-validate the bytes of a file shown as `name` (a file's, or text made
+    in memory, like a case drafted from an issue)."""
     text, error = yamlsafe.decode(raw)
     if error:
         return Read(None, [error.at(name)])
@@ -50,5 +59,5 @@ def read_document(path: Path, root: Path, schema_name: str) -> Read:
     if errors:  # rare: parse again, this time recording where each value is
         doc, _ = yamlsafe.parse(text)
         errors = schema.validate(doc, schema_name)
-        return Read(None, [e.at(name) for e in errors])
+        return Read(None, [e.at(name) for e in errors], raw, st, partial=doc)
     return Read(doc, [], raw, st)

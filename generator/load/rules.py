@@ -1,5 +1,5 @@
-"""Named rules that a schema cannot express: timelines that make sense, real currencies,
-and no personal data. Each rule is a small pure function returning (path, message) pairs.
+"""Named rules that a schema cannot express: timelines that make sense and no personal
+data. Each rule is a small pure function returning (path, message) pairs.
 """
 
 from __future__ import annotations
@@ -8,17 +8,16 @@ import datetime as dt
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import cache
 from typing import NamedTuple
 from urllib.parse import urlsplit
 
 import phonenumbers
-import pycountry
 
 from generator.load.pii import Finding, find_personal_data
 from generator.load.problems import Code
-from generator.load.yamlsafe import Path
-from generator.model.values import Brand, Case, Moment, Money
+from generator.load.template import TEMPLATE_HANDLE
+from generator.load.yamlsafe import Path, format_path
+from generator.model.values import Brand, Case, Moment
 
 
 class Violation(NamedTuple):
@@ -45,19 +44,6 @@ def is_not_after(day: dt.date | None, limit: dt.date, path: Path) -> Iterator[Vi
     if day is not None and day > limit:
         message = f"expected a date on or before the as-of date {limit}, got {day}"
         yield Violation(path, message, Code.CASE_DATE_FUTURE)
-
-
-@cache
-def is_currency(code: str) -> bool:
-    """Whether `code` is an ISO 4217 currency code."""
-    return pycountry.currencies.get(alpha_3=code) is not None
-
-
-def has_real_currency(money: Money | None, path: Path) -> Iterator[Violation]:
-    """Amounts name a currency that exists."""
-    if money is not None and not is_currency(money.currency):
-        message = f"expected an ISO 4217 currency code like EUR, got {money.currency!r}"
-        yield Violation(path, message, Code.CASE_CURRENCY)
 
 
 @dataclass(frozen=True)
@@ -173,7 +159,6 @@ def case_violations(
     add(is_not_before(case.last_confirmed, case.opened_on, ("last_confirmed",), "opened_on"))
     for name in ("opened_on", "closed_on", "last_confirmed"):
         add(is_not_after(getattr(case, name), as_of, (name,)))
-    add(has_real_currency(case.amount, ("amount",)))
     country = case.country
     add(has_no_personal_data(case.title, country, ("title",), public))
     add(has_no_personal_data(case.summary, country, ("summary",), public))
@@ -183,7 +168,6 @@ def case_violations(
         add(is_not_before(_day(p.due), p.made.day, (*at, "due"), "made_on"))
         add(is_not_after(p.made.day, as_of, (*at, "made_on")))
         add(is_not_after(_day(p.kept), as_of, (*at, "kept_on")))
-        add(has_real_currency(p.amount, (*at, "amount")))
         add(has_no_personal_data(p.quote, country, (*at, "quote"), public))
         add(has_no_personal_data(p.note, country, (*at, "note"), public))
         add(has_no_personal_data(p.claim_rejected, country, (*at, "claim_rejected"), public))
@@ -200,6 +184,146 @@ def case_violations(
     for i, source in enumerate(case.sources):
         add(has_no_personal_data(source.title, country, ("sources", i, "title"), public))
     return out
+
+
+STRUCTURED = frozenset(
+    {
+        "country",
+        "categories",
+        "channels",
+        "opened_on",
+        "status",
+        "closed_on",
+        "last_confirmed",
+        "submitted_by",
+        "amount",
+        "kind",
+        "made_on",
+        "via",
+        "due",
+        "within",
+        "kept_on",
+        "evidence",
+        "date",
+        "channel",
+        "url",
+        "promise",
+    }
+)
+"""Fields whose values are codes, dates or links: every other text is free text."""
+
+
+def free_texts(data: object, path: Path = ()) -> Iterator[tuple[Path, str]]:
+    """Every free-text value of a parsed document, with its path: the fields the format names
+    and any field it does not (a misspelt `sumary:` is still published text)."""
+    if isinstance(data, dict):
+        for key, value in data.items():
+            if key not in STRUCTURED:
+                yield from free_texts(value, (*path, key))
+    elif isinstance(data, list):
+        for i, value in enumerate(data):
+            yield from free_texts(value, (*path, i))
+    elif isinstance(data, str):
+        yield path, data
+
+
+def _written_day(value: object) -> dt.date | None:
+    """The day a date or date-time value names, when it is one (else the schema says why)."""
+    if not isinstance(value, str):
+        return None
+    try:
+        return (
+            dt.datetime.fromisoformat(value).date()
+            if "T" in value
+            else dt.date.fromisoformat(value)
+        )
+    except ValueError:
+        return None
+
+
+def _items(data: dict, key: str) -> list[tuple[int, dict]]:
+    value = data.get(key)
+    return (
+        [(i, x) for i, x in enumerate(value) if isinstance(x, dict)]
+        if isinstance(value, list)
+        else []
+    )
+
+
+def document_violations(
+    data: dict, as_of: dt.date, public: PublicContacts = NO_CONTACTS
+) -> list[Violation]:
+    """The rules of `case_violations`, on a case that parsed but broke the schema: every part
+    that can be read is checked, so that one run reports every problem of the file."""
+    written = data.get("country")
+    known = isinstance(written, str) and phonenumbers.country_code_for_region(written) != 0
+    country = written if known else "FR"  # as brand files without a country
+    out: list[Violation] = []
+    add = out.extend
+    for path, text in free_texts(data):
+        add(has_no_personal_data(text, country, path, public))
+    opened = _written_day(data.get("opened_on"))
+    for name in ("opened_on", "closed_on", "last_confirmed"):
+        add(is_not_after(_written_day(data.get(name)), as_of, (name,)))
+    for name in ("closed_on", "last_confirmed"):
+        add(is_not_before(_written_day(data.get(name)), opened, (name,), "opened_on"))
+    for i, promise in _items(data, "promises"):
+        made = _written_day(promise.get("made_on"))
+        add(is_not_after(made, as_of, ("promises", i, "made_on")))
+        add(is_not_after(_written_day(promise.get("kept_on")), as_of, ("promises", i, "kept_on")))
+        for name in ("kept_on", "due"):
+            add(
+                is_not_before(
+                    _written_day(promise.get(name)), made, ("promises", i, name), "made_on"
+                )
+            )
+    for key in ("timeline", "brand_reply"):
+        for i, entry in _items(data, key):
+            add(is_not_after(_written_day(entry.get("date")), as_of, (key, i, "date")))
+    return out
+
+
+def is_not_the_template(data: dict, examples: frozenset[str]) -> Iterator[Violation]:
+    """A case in its own words: no free text left as the template's example, and a real
+    submitter instead of the template's placeholder."""
+    if data.get("submitted_by") == TEMPLATE_HANDLE:
+        yield Violation(
+            ("submitted_by",),
+            f"expected your GitHub user name, got the template's placeholder {TEMPLATE_HANDLE!r}",
+            Code.CASE_TEMPLATE_TEXT,
+        )
+    if not examples:
+        return
+    for path, text in free_texts(data):
+        if " ".join(text.split()) in examples:
+            yield Violation(
+                path,
+                "expected your own words, got the template's example text; "
+                "replace it (or remove the field if it is optional)",
+                Code.CASE_TEMPLATE_TEXT,
+            )
+
+
+def template_examples(data: object) -> frozenset[str]:
+    """The example texts of the case template, whitespace-normalised, to refuse them in cases."""
+    return frozenset(" ".join(text.split()) for _, text in free_texts(data) if text.strip())
+
+
+def swallowed_promises(data: dict) -> Iterator[Violation]:
+    """A hint for the usual way promises go missing: `promises:` indented into the text
+    above it, which YAML then reads as more text."""
+    if "promises" in data:
+        return
+    for path, text in free_texts(data):
+        if re.search(r"(?m)^\s*promises:\s*$", text):
+            yield Violation(
+                ("promises",),
+                f"missing; the text of {format_path(path)} contains a line `promises:`: "
+                "it is indented as part of that text; start `promises:` at the beginning of "
+                "its line, with no spaces before it",
+                Code.SCHEMA_REQUIRED,
+            )
+            return
 
 
 ACCOUNT_HOSTS = {

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import json
+import re
 from decimal import Decimal
 from functools import cache
 from importlib import resources
@@ -87,7 +88,7 @@ def validate(doc: Document, schema_name: str) -> list[Problem]:
     errors: list[Problem] = []
     for error in _validator(schema_name).iter_errors(doc.data):
         errors.extend(_explain(error, doc, load_schema(schema_name)))
-    return errors
+    return list(dict.fromkeys(errors))  # a date's pattern and format fail as one mistake
 
 
 def _containing_object(error: jsonschema.ValidationError, root: dict[str, Any]) -> dict[str, Any]:
@@ -124,7 +125,7 @@ def _explain(
             Problem("", line, column, format_path((*path, missing)), text, Code.SCHEMA_REQUIRED)
         ]
     line, column = doc.where(path)
-    expected = error.schema.get("errorMessage")
+    expected = _message(error.schema)
     if expected is None:
         expected = f"expected {error.message}"
     if error.validator == "not":
@@ -132,7 +133,7 @@ def _explain(
         forbidden = error.validator_value.get("required", [])
         if len(forbidden) == 1:
             path = (*path, forbidden[0])
-            line, column = doc.where(path, key=True)
+        line, column = doc.where(path, key=True)
         return [Problem("", line, column, format_path(path), expected, Code.SCHEMA_FORBIDDEN)]
     if error.validator in ("maxLength", "minLength") and isinstance(error.instance, str):
         got = f"{len(error.instance)} characters"
@@ -142,9 +143,18 @@ def _explain(
         got = "a list with repeated items"
     else:
         got = describe(error.instance)
+    if error.validator == "pattern" and "x-currency" in error.schema:
+        shape = _MONEY_SHAPE.fullmatch(error.instance)
+        if shape:  # the amount is right; the currency is not one
+            message = f"{error.schema['x-currency']}, got {shape[1]!r}"
+            return [Problem("", line, column, format_path(path), message, Code.CASE_CURRENCY)]
     hint = _did_you_mean(error)
     message = f"{expected}, got {got}{hint}"
     return [Problem("", line, column, format_path(path), message, Code.SCHEMA_VALUE)]
+
+
+_MONEY_SHAPE = re.compile(r"(?:0|[1-9][0-9]{0,11})(?:\.[0-9]{1,2})? ([A-Z]{3})")
+"""An amount whose only fault can be its currency code."""
 
 
 def _unknown_key(doc: Document, path: Path, known: list[str]) -> Problem:
@@ -157,13 +167,20 @@ def _unknown_key(doc: Document, path: Path, known: list[str]) -> Problem:
     )
 
 
+def _message(schema: dict[str, Any]) -> str | None:
+    """What a value under `schema` should be: its `errorMessage` (which editors show too) or,
+    for a mapping, `x-expected` (an `errorMessage` there would hide, in editors, the message
+    naming an unknown field)."""
+    return schema.get("errorMessage") or schema.get("x-expected")
+
+
 def _expected(schema: dict[str, Any]) -> str | None:
     if "$ref" in schema:
         name = schema["$ref"].rsplit("/", 1)[-1]
         for doc_schema in (load_schema("case"), load_schema("brand")):
             if name in doc_schema.get("definitions", {}):
-                return doc_schema["definitions"][name].get("errorMessage")
-    return schema.get("errorMessage")
+                return _message(doc_schema["definitions"][name])
+    return _message(schema)
 
 
 def _did_you_mean(error: jsonschema.ValidationError) -> str:

@@ -17,6 +17,7 @@ from typing import Any
 
 import yaml
 
+from generator.load import syntax
 from generator.load.problems import Code, Problem
 
 try:  # libyaml's C parser is about 8x faster; fall back where it was not compiled in.
@@ -122,7 +123,7 @@ def parse(text: str, *, positions: bool = True) -> tuple[Document | None, list[P
     try:
         node = loader.get_single_node()
     except yaml.MarkedYAMLError as exc:
-        return None, [_syntax_error(exc)]
+        return None, [_syntax_error(exc, text)]
     except yaml.YAMLError as exc:
         return None, [Problem("", 1, 1, "", f"expected valid YAML: {exc}", Code.YAML_SYNTAX)]
     finally:
@@ -142,11 +143,9 @@ def _mark(mark: Any) -> tuple[int, int]:
     return mark.line + 1, mark.column + 1
 
 
-def _syntax_error(exc: yaml.MarkedYAMLError) -> Problem:
-    mark = exc.problem_mark or exc.context_mark
-    line, column = _mark(mark) if mark else (1, 1)
-    what = " ".join(x for x in (exc.context, exc.problem) if x)
-    return Problem("", line, column, "", f"expected valid YAML, but {what}", Code.YAML_SYNTAX)
+def _syntax_error(exc: yaml.MarkedYAMLError, text: str = "") -> Problem:
+    line, column, message = syntax.explain(text, exc)
+    return Problem("", line, column, "", message, Code.YAML_SYNTAX)
 
 
 def _refuse_anchors_and_tags(text: str) -> Problem | None:
@@ -176,7 +175,7 @@ def _refuse_anchors_and_tags(text: str) -> Problem | None:
                     Code.YAML_TAG,
                 )
     except yaml.MarkedYAMLError as exc:
-        return _syntax_error(exc)
+        return _syntax_error(exc, text)
     return None
 
 
