@@ -7,6 +7,7 @@ import re
 import shutil
 
 import pytest
+import yaml
 
 from tests.support import AS_OF, REPO, unkept
 
@@ -78,7 +79,7 @@ def test_status_refuses_invalid_data(project):
     assert "Traceback" not in result.stderr
 
 
-def test_new_writes_a_valid_case_and_never_overwrites(project):
+def test_new_writes_the_template_and_never_overwrites(project):
     first = unkept("new", "acme", "--by", "jane-doe", "--as-of", AS_OF, cwd=project.root)
     assert first.returncode == 0, first.stderr
     path = project.cases / "acme" / "acme-2026-11-24.yml"
@@ -91,21 +92,94 @@ def test_new_writes_a_valid_case_and_never_overwrites(project):
     assert "opened_on: 2026-11-24" in text
     path.write_text(text + "# my own notes\n")
 
-    second = unkept("new", "acme", "--by", "jane-doe", "--as-of", AS_OF, cwd=project.root)
+    second = unkept("new", "Acme", "--by", "jane-doe", "--as-of", AS_OF, cwd=project.root)
     assert second.returncode == 0, second.stderr
     assert (project.cases / "acme" / "acme-2026-11-24-2.yml").is_file()
     assert path.read_text().endswith("# my own notes\n")  # untouched
+
+
+def fill_in(path):
+    """The template's example story replaced by the submitter's own."""
+    template = yaml.safe_load((REPO / "cases" / "_template.yml").read_text())
+    text = path.read_text()
+    text = text.replace(template["title"], "Router callback never came after three weeks")
+    text = text.replace(template["promises"][0]["quote"], "An adviser calls you within 48 hours.")
+    text = text.replace(template["timeline"][0]["text"], "Asked on Twitter for a callback.")
+    first, rest = template["summary"].split("\n", 1)
+    text = text.replace(first, "The router died.").replace(rest.strip(), "Nobody called.")
+    path.write_text(text)
+
+
+def test_the_template_story_cannot_be_published_until_it_is_replaced(project):
+    assert (
+        unkept("new", "acme", "--by", "jane-doe", "--as-of", AS_OF, cwd=project.root).returncode
+        == 0
+    )
+    path = project.cases / "acme" / "acme-2026-11-24.yml"
     check = unkept("check", "--as-of", AS_OF, cwd=project.root)
-    assert check.returncode == 0, check.stdout + check.stderr
-    assert "3 files (1 brand, 2 valid cases)" in check.stdout
+    assert check.returncode == 1
+    assert [line.split(": ")[1] for line in check.stdout.splitlines()] == [
+        "title",
+        "summary",
+        "promises[0].quote",
+        "timeline[0].text",
+    ]
+    assert all("got the template's example text" in line for line in check.stdout.splitlines())
+    fill_in(path)
+    check = unkept("check", "--as-of", AS_OF, cwd=project.root)
+    assert check.returncode == 0, check.stdout
+    assert "2 files (1 brand, 1 valid case)" in check.stdout
 
 
-def test_new_brand_gets_a_brand_file_too(project):
-    result = unkept("new", "globex", "--country", "DE", "--as-of", AS_OF, cwd=project.root)
+def test_new_without_by_leaves_a_placeholder_check_refuses(project):
+    assert unkept("new", "acme", "--as-of", AS_OF, cwd=project.root).returncode == 0
+    fill_in(project.cases / "acme" / "acme-2026-11-24.yml")
+    check = unkept("check", "--as-of", AS_OF, cwd=project.root)
+    assert check.stdout.splitlines() == [
+        "cases/acme/acme-2026-11-24.yml:48:15: submitted_by: expected your GitHub user name, "
+        "got the template's placeholder 'your-github-handle'"
+    ]
+
+
+def test_new_brand_by_name_gets_a_slug_and_a_brand_file(project):
+    result = unkept(
+        "new", "Maison Meubles SARL", "--country", "DE", "--as-of", AS_OF, cwd=project.root
+    )
     assert result.returncode == 0, result.stderr
-    assert (project.cases / "globex" / "brand.yml").read_text().count("name: Globex") == 1
-    assert "country: DE" in (project.cases / "globex" / "globex-2026-11-24.yml").read_text()
-    assert unkept("check", "--as-of", AS_OF, cwd=project.root).returncode == 0
+    assert (
+        result.stdout.splitlines()[0] == "New brand 'Maison Meubles SARL' in cases/maison-meubles/"
+    )
+    brand = yaml.safe_load((project.cases / "maison-meubles" / "brand.yml").read_text())
+    assert brand == {"name": "Maison Meubles SARL"}
+    assert (
+        "country: DE"
+        in (project.cases / "maison-meubles" / "maison-meubles-2026-11-24.yml").read_text()
+    )
+    fill_in(project.cases / "maison-meubles" / "maison-meubles-2026-11-24.yml")
+    assert unkept("check", "--as-of", AS_OF, cwd=project.root).returncode == 1  # your-github-handle
+
+
+@pytest.mark.parametrize("written", ["acme", "ACME", "Acme SA", "Acmé"])
+def test_new_finds_the_brand_however_it_is_written(project, written):
+    result = unkept("new", written, "--by", "jane-doe", "--as-of", AS_OF, cwd=project.root)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("Wrote cases/acme/acme-2026-11-24.yml")
+    assert sorted(p.name for p in project.cases.iterdir()) == ["_template.yml", "acme"]
+
+
+def test_new_refuses_a_near_brand_unless_told_it_is_new(project):
+    refused = unkept("new", "Acmee", "--by", "jane-doe", "--as-of", AS_OF, cwd=project.root)
+    assert refused.returncode == 2
+    assert refused.stderr.strip() == (
+        "unkept: error: 'Acmee' is close to brands this tracker has: Acme (acme); give one of "
+        "their folder names, or --new-brand if it is another brand"
+    )
+    assert not (project.cases / "acmee").exists()
+    chosen = unkept(
+        "new", "Acmee", "--new-brand", "--by", "jane-doe", "--as-of", AS_OF, cwd=project.root
+    )
+    assert chosen.returncode == 0, chosen.stderr
+    assert (project.cases / "acmee" / "acmee-2026-11-24.yml").is_file()
 
 
 def test_every_command_is_documented_in_the_readme():

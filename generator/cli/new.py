@@ -23,19 +23,30 @@ HANDLE = Pattern(
     help="Your GitHub user name, recorded as submitted_by.",
 )
 @click.option("--country", type=COUNTRY, help="Your country (ISO 3166-1 alpha-2).")
+@click.option(
+    "--new-brand", is_flag=True, help="BRAND is a new brand, even if close to one the tracker has."
+)
 @as_of_option
 @pass_app
-def new(app: App, brand: str, by: str, country: str | None, as_of: dt.date | None) -> None:
-    """Write a new case file for BRAND (its folder name, like acme-telecom).
+def new(
+    app: App, brand: str, by: str, country: str | None, new_brand: bool, as_of: dt.date | None
+) -> None:
+    """Write a new case file for BRAND: its name ("Maison Meubles") or its folder name.
 
-    Made from cases/_template.yml, with today's date; never overwrites a file.
+    A brand the tracker has is found by its name, an alias or its folder name, whatever the
+    case, accents or legal form (SA, Ltd, ...); a name close to a brand's is refused with the
+    candidates named, unless --new-brand. Made from cases/_template.yml, with today's date;
+    never overwrites a file.
     """
-    path = new_case(
+    made = new_case(
         app.root,
         app.settings.cases_dir,
         brand,
         today=app.as_of(as_of),
         by=by,
         country=country,
+        new_brand=new_brand,
     )
-    click.echo(f"Wrote {app.relative(path)}: fill it in, then run `unkept check` on it.")
+    if made.new_brand is not None:
+        click.echo(f"New brand {made.new_brand!r} in {app.settings.cases_dir}/{made.brand}/")
+    click.echo(f"Wrote {app.relative(made.path)}: fill it in, then run `unkept check` on it.")

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
+from dataclasses import dataclass
 from pathlib import Path
 
 from generator.errors import UsageError
-from generator.load.discover import BRAND_FILE, SLUG
-
-TEMPLATE = "_template.yml"
-TEMPLATE_DATE = "2026-01-05"
-TEMPLATE_HANDLE = "your-github-handle"
+from generator.load.brand_list import brand_names, is_free_slug
+from generator.load.discover import BRAND_FILE
+from generator.load.template import TEMPLATE, TEMPLATE_DATE, TEMPLATE_HANDLE
+from generator.model.brand_names import describe_candidates, match_brand, slug_for
 
 BRAND_SKELETON = """\
 # yaml-language-server: $schema=../../generator/schemas/brand.schema.json
@@ -46,16 +47,57 @@ def next_case_id(cases_dir: Path, brand: str, today: dt.date) -> str:
     return candidate
 
 
+@dataclass(frozen=True)
+class NewCase:
+    """What `new_case` wrote."""
+
+    path: Path
+    """The case file."""
+    brand: str
+    """The brand's folder."""
+    new_brand: str | None
+    """The name of the brand it created, when it was new."""
+
+
+def resolve_brand(
+    cases_dir: Path, root: Path, written: str, *, new_brand: bool
+) -> tuple[str, str | None]:
+    """The folder of the brand `written` names (its slug, name or alias, any case, accents or
+    legal form), or the slug and name of a new brand; never a near match taken silently."""
+    match = match_brand(written, brand_names(cases_dir, root))
+    if match.brand is not None:
+        return match.brand.slug, None
+    if match.candidates and not new_brand:
+        raise UsageError(
+            f"{written!r} is close to brands this tracker has: "
+            f"{describe_candidates(match.candidates)}; give one of their folder names, or "
+            "--new-brand if it is another brand"
+        )
+    slug = slug_for(written)
+    if not is_free_slug(slug) or len(written) > 80:
+        raise UsageError(
+            f'expected a brand\'s name like "Maison Meubles" or acme-telecom, got {written!r}'
+        )
+    name = written.strip() if written.strip() != slug else slug.replace("-", " ").title()
+    return slug, name
+
+
 def new_case(
-    root: Path, cases_dir: str, brand: str, *, today: dt.date, by: str, country: str | None
-) -> Path:
-    """Write `cases/<brand>/<id>.yml` (and brand.yml if the brand is new); return its path."""
-    if not SLUG.fullmatch(brand):
-        raise UsageError(f"expected a brand name like acme-telecom (a-z, 0-9, -), got {brand!r}")
+    root: Path,
+    cases_dir: str,
+    written: str,
+    *,
+    today: dt.date,
+    by: str,
+    country: str | None,
+    new_brand: bool = False,
+) -> NewCase:
+    """Write `cases/<brand>/<id>.yml` (and brand.yml if the brand is new) from the template."""
     folder = root / cases_dir
     template = folder / TEMPLATE
     if not template.is_file():
         raise UsageError(f"{cases_dir}/{TEMPLATE}: no such file; it is the case template")
+    brand, name = resolve_brand(folder, root, written, new_brand=new_brand)
     text = template.read_text("utf-8")
     text = text.replace("$schema=../generator/", "$schema=../../generator/")
     text = text.replace(TEMPLATE_DATE, today.isoformat()).replace(TEMPLATE_HANDLE, by)
@@ -67,10 +109,9 @@ def new_case(
     brand_dir.mkdir(exist_ok=True)
     brand_file = brand_dir / BRAND_FILE
     if not brand_file.exists():
-        name = brand.replace("-", " ").title()
         with brand_file.open("x", encoding="utf-8") as handle:
-            handle.write(BRAND_SKELETON.format(name=name))
+            handle.write(BRAND_SKELETON.format(name=json.dumps(name or brand, ensure_ascii=False)))
     path = brand_dir / f"{next_case_id(folder, brand, today)}.yml"
     with path.open("x", encoding="utf-8") as handle:  # "x": fail rather than overwrite
         handle.write(text)
-    return path
+    return NewCase(path, brand, name)
