@@ -74,7 +74,12 @@ class ArchiveFileError(UnkeptError):
 
 
 class FormError(UnkeptError):
-    """An issue form's answers cannot make a case; the message says which answer and why."""
+    """An issue form's answers cannot make a case: every problem, each in the words of the
+    form's question (`Promise 2: When did the brand make the promise?: expected ...`)."""
+
+    def __init__(self, message: str, answers: Sequence[str] = ()) -> None:
+        super().__init__(message)
+        self.answers = tuple(answers)
 
 
 class ServiceError(UnkeptError):

@@ -11,6 +11,7 @@ import textwrap
 from dataclasses import dataclass
 from pathlib import Path
 
+import yaml
 from click.testing import CliRunner
 
 from generator.cli import unkept as unkept_group
@@ -123,7 +124,33 @@ def new_project(root: Path) -> Project:
     project = Project(root)
     project.write("cases/acme/brand.yml", ACME_BRAND)
     shutil.copy(REPO / "cases" / "_template.yml", project.cases / "_template.yml")
+    project.write(ISSUE_FORM, (REPO / ISSUE_FORM).read_text())
     return project
+
+
+ISSUE_FORM = ".github/ISSUE_TEMPLATE/new-case.yml"
+
+
+def render_issue(answers: dict[str, str | list[str] | bool], form: Path = REPO / ISSUE_FORM) -> str:
+    """An issue's body as GitHub writes it from the answers to the form at `form`, by
+    question id: `### label`, a blank line, the answer (`_No response_` when empty); the
+    options of a multiple dropdown joined by ", "; checkboxes as `- [X] label`."""
+    parts = []
+    for item in yaml.safe_load(form.read_text())["body"]:
+        if item["type"] == "markdown":
+            continue
+        answer = answers.get(item["id"], "")
+        if item["type"] == "checkboxes":
+            text = "\n".join(
+                f"- [{'X' if answer else ' '}] {option['label']}"
+                for option in item["attributes"]["options"]
+            )
+        elif isinstance(answer, list):
+            text = ", ".join(answer) or "_No response_"
+        else:
+            text = str(answer) or "_No response_"
+        parts.append(f"### {item['attributes']['label']}\n\n{text}\n")
+    return "\n".join(parts)
 
 
 def run_cli(*args: str | Path) -> Result:

@@ -1,96 +1,55 @@
-"""`unkept from-issue` on issue-form bodies as GitHub renders them, real and hostile."""
+"""`unkept from-issue` on issue bodies rendered from the form's own YAML, as GitHub renders
+them: real answers, mistakes, brands written every way, and hostile text."""
 
 from __future__ import annotations
 
+import json
 import shutil
 
 import pytest
 import yaml
+from werkzeug import Response
 
-from tests.support import AS_OF, REPO
+from generator.load import schema
+from tests.support import AS_OF, ISSUE_FORM, REPO, render_issue
 
-FORM = """\
-### Brand
-
-{brand}
-
-### Title
-
-{title}
-
-### Your country
-
-FR
-
-### Categories
-
-- [ ] Contact
-- [X] Returns and refunds
-- [ ] Delivery
-- [ ] Product
-- [ ] Other
-
-### When did you first complain?
-
-2026-11-02
-
-### What happened
-
-{summary}
-
-### What did the brand promise?
-
-refund
-
-### When did the brand make the promise?
-
-2026-11-03
-
-### Where did the brand make it?
-
-twitter
-
-### The brand's exact words
-
-{quote}
-
-### Deadline the brand gave
-
-14 days
-
-### Kept on
-
-_No response_
-
-### Links showing the promise
-
-https://social.example/NortevaHelp/status/3003
-
-### Personal data
-
-- [{consent}] This case contains no personal data (no e-mail, phone, IBAN, card number, address or name), and I agree to its publication.
-"""
+CASE = "cases/norteva-telecom/norteva-telecom-issue-42.yml"
+CONSENT = True
+FORM = yaml.safe_load((REPO / ISSUE_FORM).read_text())
 
 
-def body(**answers):
+def answers(**changes):
+    """A filled-in form with one promise, by question id; `changes` replace answers."""
     values = {
         "brand": "Norteva Telecom",
         "title": "Refund promised within 14 days never paid",
+        "country": "FR",
+        "categories": ["returns-refunds: returns and refunds"],
+        "channels": ["twitter: on Twitter / X", "phone: by phone"],
+        "opened_on": "2026-11-02",
+        "status": "open: still waiting",
+        "amount": "412.60 EUR",
         "summary": "I returned the router.\n\nNo refund since.",
-        "quote": "We'll refund you within 14 days.",
-        "consent": "X",
+        "promise1_kind": "refund: pay money back",
+        "promise1_made_on": "2026-11-03",
+        "promise1_via": "twitter: on Twitter / X",
+        "promise1_quote": "We'll refund you within 14 days.",
+        "promise1_deadline": "14 days",
+        "promise1_evidence": "https://social.example/NortevaHelp/status/3003",
+        "consent": CONSENT,
     }
-    values.update(answers)
-    return FORM.format(**values)
+    values.update(changes)
+    return values
 
 
 @pytest.fixture
 def tracker(project):
     shutil.copytree(REPO / "cases" / "norteva-telecom", project.cases / "norteva-telecom")
+    shutil.copytree(REPO / "cases" / "hexa-home", project.cases / "hexa-home")
     return project
 
 
-def from_issue(run, project, text, number=42, author="demo-reporter"):
+def from_issue(run, project, text, *options, number=42, author="demo-reporter"):
     path = project.root / "issue.md"
     path.write_text(text)
     return run(
@@ -105,125 +64,387 @@ def from_issue(run, project, text, number=42, author="demo-reporter"):
         str(number),
         "--as-of",
         AS_OF,
+        *options,
     )
 
 
-def test_real_issue_becomes_a_valid_case(tracker, run):
-    result = from_issue(run, tracker, body())
+def test_a_real_issue_becomes_a_case_that_check_accepts(tracker, run):
+    result = from_issue(run, tracker, render_issue(answers()))
     assert result.code == 0, result.err
-    assert result.out.strip() == "cases/norteva-telecom/norteva-telecom-issue-42.yml"
-    path = tracker.cases / "norteva-telecom" / "norteva-telecom-issue-42.yml"
-    text = path.read_text()
+    assert result.out.strip() == CASE
+    text = (tracker.root / CASE).read_text()
     assert text.startswith(
         "# yaml-language-server: $schema=../../generator/schemas/"
         "case.schema.json\n# Made from issue #42 by unkept from-issue.\n"
     )
     data = yaml.safe_load(text)
-    assert data["submitted_by"] == "demo-reporter"
-    assert data["categories"] == ["returns-refunds"]
-    assert data["last_confirmed"] == AS_OF
-    assert data["summary"] == "I returned the router.\n\nNo refund since.\n"
-    assert data["promises"] == [
-        {
-            "kind": "refund",
-            "made_on": "2026-11-03",
-            "via": "twitter",
-            "quote": "We'll refund you within 14 days.",
-            "within": "14 days",
-            "evidence": ["https://social.example/NortevaHelp/status/3003"],
-        }
-    ]
+    assert data == {
+        "title": "Refund promised within 14 days never paid",
+        "country": "FR",
+        "categories": ["returns-refunds"],
+        "channels": ["twitter", "phone"],
+        "opened_on": "2026-11-02",
+        "status": "open",
+        "last_confirmed": AS_OF,
+        "submitted_by": "demo-reporter",
+        "amount": "412.60 EUR",
+        "summary": "I returned the router.\n\nNo refund since.\n",
+        "promises": [
+            {
+                "kind": "refund",
+                "made_on": "2026-11-03",
+                "via": "twitter",
+                "quote": "We'll refund you within 14 days.",
+                "within": "14 days",
+                "evidence": ["https://social.example/NortevaHelp/status/3003"],
+            }
+        ],
+    }
     check = run("--root", tracker.root, "check", "--as-of", AS_OF)
     assert check.code == 0, check.out
 
 
-def test_unknown_brand_gets_a_brand_file(tracker, run):
-    result = from_issue(run, tracker, body(brand="Globex Énergie"))
+def test_three_promises_and_a_closed_case(tracker, run):
+    text = render_issue(
+        answers(
+            status="resolved: I got what I was owed",
+            closed_on="2026-11-20",
+            promise2_kind="callback: call you back",
+            promise2_made_on="2026-11-04T10:30:00+01:00",
+            promise2_deadline="2026-11-06",
+            promise2_kept_on="2026-11-05",
+            promise3_kind="reply: answer you",
+            promise3_made_on="2026-11-05",
+        )
+    )
+    result = from_issue(run, tracker, text)
+    assert result.code == 0, result.err
+    data = yaml.safe_load((tracker.root / CASE).read_text())
+    assert data["status"] == "resolved"
+    assert data["closed_on"] == "2026-11-20"
+    assert data["promises"][1] == {
+        "kind": "callback",
+        "made_on": "2026-11-04T10:30:00+01:00",
+        "due": "2026-11-06",
+        "kept_on": "2026-11-05",
+    }
+    assert data["promises"][2] == {"kind": "reply", "made_on": "2026-11-05"}
+    assert run("--root", tracker.root, "check", "--as-of", AS_OF).code == 0
+
+
+def test_every_problem_at_once_in_the_words_of_the_form(tracker, run):
+    text = render_issue(
+        answers(
+            country="France",
+            opened_on="02/11/2026",
+            amount="412,60 €",
+            summary="Call me on 06 12 34 56 78.",
+            promise1_deadline="14 jours",
+            promise2_via="phone: by phone",
+            promise2_made_on="03/11/2026",
+            consent=False,
+        )
+    )
+    result = from_issue(run, tracker, text)
+    assert result.code == 1
+    assert result.err.splitlines() == [
+        "Your country: expected an ISO 3166-1 alpha-2 country code like FR or GB, got 'FRANCE'",
+        "When did you first complain?: expected a date like 2026-01-31, got '02/11/2026'",
+        'Money at stake: expected an amount and an ISO 4217 currency code like "1249.00 EUR", '
+        "got '412,60 €'",
+        "What happened: expected no personal data, got what looks like a phone number "
+        "(starting '06…' at character 12); remove it or replace it with [redacted]",
+        'Promise 1: Deadline the brand gave: expected a delay like "48 hours", "14 days", '
+        '"2 weeks" or "5 business days", got \'14 jours\'',
+        "Promise 2: What did the brand promise?: missing; expected one of refund, callback, "
+        "reply, delivery, replacement, repair, pickup, other",
+        "Promise 2: When did the brand make the promise?: expected a date like 2026-01-31 or a "
+        "date-time with its UTC offset like 2026-01-31T09:30:00+01:00, got '03/11/2026'",
+        "Personal data: the box confirming that the case holds no personal data is not ticked",
+        "unkept: error: issue #42: the answers cannot make a case yet",
+    ]
+    assert "issue.md" not in result.err
+    assert "/tmp" not in result.err
+    assert not (tracker.cases / "norteva-telecom" / "norteva-telecom-issue-42.yml").exists()
+
+
+@pytest.mark.parametrize(
+    ("written", "folder"),
+    [
+        ("NORTEVA TÉLÉCOM", "norteva-telecom"),
+        ("Norteva Telecom SAS", "norteva-telecom"),
+        ("norteva-telecom", "norteva-telecom"),
+        ("Hexa Home Ltd.", "hexa-home"),
+        ("Hexa Home Appliances SAS", "hexa-home"),
+    ],
+)
+def test_a_brand_written_another_way_joins_its_folder(tracker, run, written, folder):
+    result = from_issue(run, tracker, render_issue(answers(brand=written)))
+    assert result.code == 0, result.err
+    assert result.out.split() == [f"cases/{folder}/{folder}-issue-42.yml"]
+
+
+@pytest.mark.parametrize("written", ["Hexa Home Kitchens", "Hexa Hom Appliance", "Norteva Telekom"])
+def test_a_near_brand_is_refused_with_the_candidates_named(tracker, run, written):
+    result = from_issue(run, tracker, render_issue(answers(brand=written)))
+    assert result.code == 1
+    line = result.err.splitlines()[0]
+    assert line.startswith(f"Brand: {written!r} is close to brands this tracker has: ")
+    assert "(hexa-home)" in line or "(norteva-telecom)" in line
+    assert line.endswith("a maintainer adds the label new-brand")
+    assert sorted(p.name for p in tracker.cases.iterdir()) == [
+        "_template.yml",
+        "acme",
+        "hexa-home",
+        "norteva-telecom",
+    ]
+
+
+def test_a_maintainers_new_brand_choice_makes_a_new_folder(tracker, run):
+    result = from_issue(
+        run, tracker, render_issue(answers(brand="Hexa Home Kitchens SAS")), "--new-brand"
+    )
+    assert result.code == 0, result.err
+    assert result.out.split() == [
+        "cases/hexa-home-kitchens/brand.yml",
+        "cases/hexa-home-kitchens/hexa-home-kitchens-issue-42.yml",
+    ]
+    brand = yaml.safe_load((tracker.cases / "hexa-home-kitchens" / "brand.yml").read_text())
+    assert brand == {"name": "Hexa Home Kitchens SAS"}
+    assert run("--root", tracker.root, "check", "--as-of", AS_OF).code == 0
+
+
+def test_an_unknown_brand_gets_a_brand_file(tracker, run):
+    result = from_issue(run, tracker, render_issue(answers(brand="Globex Énergie")))
     assert result.code == 0, result.err
     assert result.out.split() == [
         "cases/globex-energie/brand.yml",
         "cases/globex-energie/globex-energie-issue-42.yml",
     ]
-    assert yaml.safe_load((tracker.cases / "globex-energie" / "brand.yml").read_text()) == {
-        "name": "Globex Énergie"
-    }
+
+
+def test_the_template_story_is_refused(tracker, run):
+    template = yaml.safe_load((REPO / "cases" / "_template.yml").read_text())
+    result = from_issue(run, tracker, render_issue(answers(title=template["title"])))
+    assert result.code == 1
+    assert result.err.splitlines()[0] == (
+        "Title: expected your own words, got the template's example text; replace it "
+        "(or remove the field if it is optional)"
+    )
 
 
 def test_yaml_injection_stays_text(tracker, run):
-    title = "x\nsubmitted_by: attacker\nstatus: resolved"
-    result = from_issue(run, tracker, body(title="Refund: never paid' \" # {a: b}", quote=title))
+    quote = "x\nsubmitted_by: attacker\nstatus: resolved"
+    title = "Refund: never paid' \" # {a: b}"
+    result = from_issue(run, tracker, render_issue(answers(title=title, promise1_quote=quote)))
     assert result.code == 0, result.err
-    data = yaml.safe_load(
-        (tracker.cases / "norteva-telecom" / "norteva-telecom-issue-42.yml").read_text()
-    )
-    assert data["title"] == "Refund: never paid' \" # {a: b}"
+    data = yaml.safe_load((tracker.root / CASE).read_text())
+    assert data["title"] == title
     assert data["submitted_by"] == "demo-reporter"
     assert data["status"] == "open"
-    assert data["promises"][0]["quote"] == title
+    assert data["promises"][0]["quote"] == quote
 
 
-@pytest.mark.parametrize(
-    ("answers", "message"),
-    [
-        (
-            {"consent": " "},
-            "unkept: error: issue #42: Personal data: the box confirming that the case holds no "
-            "personal data was not ticked",
-        ),
-        ({"brand": "../../etc/passwd"}, None),
-        (
-            {"brand": "!!!"},
-            "unkept: error: issue #42: Brand: expected a brand name, got '!!!'",
-        ),
-    ],
-)
-def test_hostile_or_incomplete_answers_are_refused(tracker, run, answers, message):
-    result = from_issue(run, tracker, body(**answers))
-    if message:
-        assert (result.code, result.err.strip()) == (1, message)
-    else:  # a path-like brand is only ever a slug under cases/
-        assert result.code == 0, result.err
-        assert result.out.split()[0] == "cases/etc-passwd/brand.yml"
+def test_a_path_like_brand_is_only_ever_a_slug_under_cases(tracker, run):
+    result = from_issue(run, tracker, render_issue(answers(brand="../../etc/passwd")))
+    assert result.code == 0, result.err
+    assert result.out.split()[0] == "cases/etc-passwd/brand.yml"
     assert not (tracker.root.parent / "etc").exists()
 
 
-def test_personal_data_is_refused_with_checks_message(tracker, run):
-    result = from_issue(run, tracker, body(summary="Call me on 06 12 34 56 78."))
-    assert result.code == 1
-    assert result.err.splitlines()[0].startswith(
-        "cases/norteva-telecom/norteva-telecom-issue-42.yml:"
+def test_a_brand_that_is_no_name_is_refused(tracker, run):
+    result = from_issue(run, tracker, render_issue(answers(brand="!!!")))
+    assert result.err.splitlines()[0] == (
+        "Brand: expected a brand's name of at most 80 characters, got '!!!'"
     )
-    assert "summary: expected no personal data, got what looks like a phone number" in result.err
-    assert not (tracker.cases / "norteva-telecom" / "norteva-telecom-issue-42.yml").exists()
 
 
 def test_script_payloads_are_kept_as_text_for_the_site_to_escape(tracker, run):
-    result = from_issue(run, tracker, body(title="<script>alert(1)</script>"))
+    result = from_issue(run, tracker, render_issue(answers(title="<script>alert(1)</script>")))
     assert result.code == 0, result.err
-    data = yaml.safe_load(
-        (tracker.cases / "norteva-telecom" / "norteva-telecom-issue-42.yml").read_text()
+    assert yaml.safe_load((tracker.root / CASE).read_text())["title"] == (
+        "<script>alert(1)</script>"
     )
-    assert data["title"] == "<script>alert(1)</script>"
 
 
-def test_oversized_body_is_refused(tracker, run):
-    result = from_issue(run, tracker, body(summary="x" * 70_000))
+def test_an_oversized_body_is_refused(tracker, run):
+    result = from_issue(run, tracker, render_issue(answers(summary="x" * 70_000)))
     assert (result.code, result.err.strip()) == (
         1,
-        "unkept: error: issue #42: the issue is larger than 64 KiB",
+        "unkept: error: the issue is larger than 64 KiB",
     )
 
 
 def test_never_overwrites_an_existing_case(tracker, run):
-    assert from_issue(run, tracker, body()).code == 0
-    again = from_issue(run, tracker, body(title="Another"))
+    assert from_issue(run, tracker, render_issue(answers())).code == 0
+    again = from_issue(run, tracker, render_issue(answers(title="Another")))
     assert again.code == 2
-    assert "already exists" in again.err
+    assert f"{CASE}: already exists" in again.err
 
 
-def test_form_labels_match_the_issue_template():
-    from generator.github.issue_form import FIELDS
+# The form and the case format are one contract -------------------------------------------
 
-    form = yaml.safe_load((REPO / ".github/ISSUE_TEMPLATE/new-case.yml").read_text())
-    labels = [item["attributes"]["label"] for item in form["body"] if item["type"] != "markdown"]
-    assert labels == list(FIELDS)
+
+def options(question_id):
+    item = next(i for i in FORM["body"] if i.get("id") == question_id)
+    return item["attributes"]["options"]
+
+
+@pytest.mark.parametrize(
+    ("question_id", "enum"),
+    [
+        ("categories", schema.load_schema("case")["properties"]["categories"]["items"]["enum"]),
+        ("channels", schema.load_schema("case")["definitions"]["channel"]["enum"]),
+        ("promise1_via", schema.load_schema("case")["definitions"]["channel"]["enum"]),
+        (
+            "promise1_kind",
+            schema.load_schema("case")["properties"]["promises"]["items"]["properties"]["kind"][
+                "enum"
+            ],
+        ),
+        ("status", ["open", "resolved", "abandoned"]),  # withdrawn is not for a new case
+    ],
+)
+def test_every_option_is_a_code_of_the_format_and_every_code_an_option(question_id, enum):
+    codes = [option.split(":", 1)[0] for option in options(question_id)]
+    assert codes == enum
+    assert not any(", " in option for option in options(question_id))  # GitHub's separator
+
+
+def test_every_promise_question_exists_for_each_of_the_three_promises():
+    ids = {item.get("id") for item in FORM["body"]}
+    names = ["kind", "made_on", "via", "quote", "deadline", "kept_on", "evidence"]
+    assert {f"promise{n}_{name}" for n in (1, 2, 3) for name in names} <= ids
+    required = {item["id"] for item in FORM["body"] if item.get("validations", {}).get("required")}
+    assert required == {
+        "brand",
+        "title",
+        "country",
+        "categories",
+        "opened_on",
+        "status",
+        "promise1_kind",
+        "promise1_made_on",
+    }
+
+
+@pytest.mark.parametrize("kind", options("promise1_kind"))
+@pytest.mark.parametrize("status", options("status"))
+def test_every_choice_the_form_offers_makes_a_case_check_accepts(tracker, run, kind, status):
+    closed = {} if status.startswith("open") else {"closed_on": "2026-11-20"}
+    result = from_issue(
+        run, tracker, render_issue(answers(promise1_kind=kind, status=status, **closed))
+    )
+    assert result.code == 0, result.err
+    assert run("--root", tracker.root, "check", "--as-of", AS_OF).code == 0
+
+
+# On GitHub: the workflow's reply --------------------------------------------------------
+
+REPO_API = "/repos/demo-org/unkept"
+
+
+@pytest.fixture
+def github(httpserver, monkeypatch, tracker):
+    tracker.write("unkept.toml", "[unkept]\nhttp_backoff = 0\nhttp_timeout = 2\n")
+    monkeypatch.setenv("GITHUB_TOKEN", "ghs_test")
+    monkeypatch.setenv("GITHUB_REPOSITORY", "demo-org/unkept")
+    monkeypatch.setenv("UNKEPT_GITHUB_API", httpserver.url_for("/"))
+    return httpserver
+
+
+def recorder(store, answer=None, status=201):
+    def handler(request):
+        store.append((request.method, request.path, request.get_json(silent=True)))
+        return Response(json.dumps(answer or {}), status=status, content_type="application/json")
+
+    return handler
+
+
+def test_a_mistake_gets_one_comment_listing_every_problem_then_a_pull_request(tracker, run, github):
+    calls: list = []
+    comments = f"{REPO_API}/issues/42/comments"
+    # First run: two promises, two mistakes -> one comment, the needs-changes label.
+    github.expect_ordered_request(comments, method="GET").respond_with_json([])
+    github.expect_ordered_request(comments, method="POST").respond_with_handler(recorder(calls))
+    github.expect_ordered_request(
+        f"{REPO_API}/issues/42/labels", method="POST"
+    ).respond_with_handler(recorder(calls))
+    mistaken = answers(
+        opened_on="[soon](https://evil.example) @demo-org/maintainers",
+        promise2_kind="callback: call you back",
+        promise2_made_on="03/11/2026",
+    )
+    first = from_issue(run, tracker, render_issue(mistaken), "--reply")
+    assert first.code == 0, first.err
+    assert first.out.strip() == "issue #42: 2 problems, said on the issue"
+    body = calls[0][2]["body"]
+    assert body.startswith("<!-- unkept:from-issue -->\nThank you. Some answers cannot")
+    assert body.splitlines()[-2:] == [
+        r"- When did you first complain?: expected a date like 2026\-01\-31, got "
+        r"'\[soon\]\(https://evil\.example\) @\u2060demo\-org/maintainers'".replace(
+            r"\u2060", "\u2060"
+        ),
+        r"- Promise 2: When did the brand make the promise?: expected a date like 2026\-01\-31 or"
+        r" a date\-time with its UTC offset like 2026\-01\-31T09:30:00\+01:00, got '03/11/2026'",
+    ]
+    assert calls[1] == ("POST", f"{REPO_API}/issues/42/labels", {"labels": ["needs-changes"]})
+    github.check_assertions()
+
+    # The issue is edited and accepted: the case is proposed, the same comment edited.
+    calls.clear()
+    ours = {"id": 7, "body": body, "user": {"login": "github-actions[bot]"}}
+    forged = {"id": 8, "body": "<!-- unkept:from-issue -->", "user": {"login": "demo-reporter"}}
+    github.expect_ordered_request(f"{REPO_API}/git/ref/heads/case/issue-42").respond_with_data(
+        "", status=404
+    )
+    github.expect_ordered_request(f"{REPO_API}/git/ref/heads/main").respond_with_json(
+        {"object": {"sha": "a" * 40}}
+    )
+    github.expect_ordered_request(f"{REPO_API}/git/refs", method="POST").respond_with_handler(
+        recorder(calls)
+    )
+    github.expect_ordered_request(f"{REPO_API}/contents/{CASE}", method="GET").respond_with_data(
+        "", status=404
+    )
+    github.expect_ordered_request(f"{REPO_API}/contents/{CASE}", method="PUT").respond_with_handler(
+        recorder(calls)
+    )
+    github.expect_ordered_request(f"{REPO_API}/pulls", method="GET").respond_with_json([])
+    github.expect_ordered_request(f"{REPO_API}/pulls", method="POST").respond_with_handler(
+        recorder(calls, {"html_url": "https://github.com/demo-org/unkept/pull/43"})
+    )
+    github.expect_ordered_request(comments, method="GET").respond_with_json([ours, forged])
+    github.expect_ordered_request(
+        f"{REPO_API}/issues/comments/7", method="PATCH"
+    ).respond_with_handler(recorder(calls, status=200))
+    github.expect_ordered_request(
+        f"{REPO_API}/issues/42/labels/needs-changes", method="DELETE"
+    ).respond_with_handler(recorder(calls, status=200))
+    fixed = dict(mistaken, opened_on="2026-11-02", promise2_made_on="2026-11-03")
+    assert "evil" not in render_issue(fixed)
+    second = from_issue(run, tracker, render_issue(fixed), "--reply", "--propose")
+    assert second.code == 0, second.err
+    assert second.out.splitlines() == [CASE, "Opened https://github.com/demo-org/unkept/pull/43"]
+    patched = next(c for c in calls if c[0] == "PATCH")
+    assert "https://github.com/demo-org/unkept/pull/43" in patched[2]["body"]
+    github.check_assertions()
+    check = run("--root", tracker.root, "check", "--as-of", AS_OF)
+    assert check.code == 0, check.out
+    data = yaml.safe_load((tracker.root / CASE).read_text())
+    assert len(data["promises"]) == 2
+
+
+def test_valid_answers_not_yet_accepted_are_said_ready(tracker, run, github):
+    calls: list = []
+    comments = f"{REPO_API}/issues/42/comments"
+    github.expect_ordered_request(comments, method="GET").respond_with_json([])
+    github.expect_ordered_request(comments, method="POST").respond_with_handler(recorder(calls))
+    github.expect_ordered_request(
+        f"{REPO_API}/issues/42/labels/needs-changes", method="DELETE"
+    ).respond_with_data("", status=404)
+    result = from_issue(run, tracker, render_issue(answers()), "--reply")
+    assert result.code == 0, result.err
+    assert "once they add the label `accepted`" in calls[0][2]["body"]
+    assert not (tracker.root / CASE).exists()
+    github.check_assertions()

@@ -37,6 +37,8 @@ def report(error: UnkeptError) -> ExitStatus:
     problems = getattr(error, "problems", ())
     if problems:
         click.echo(render_problems(list(problems), "text"), err=True)
+    for answer in getattr(error, "answers", ()):  # a FormError's, in the form's words
+        click.echo(answer, err=True)
     click.echo(f"unkept: error: {error}", err=True)
     return error.exit_status
 

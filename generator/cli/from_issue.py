@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 from typing import TextIO
 
 import click
 
-from generator.cli.app import LOGIN, App, as_of_option, pass_app
-from generator.errors import FormError, InvalidData, UsageError
+from generator.cli.app import LOGIN, App, as_of_option, github, pass_app, repository_option
+from generator.errors import FormError, UsageError
 
 
 @click.command("from-issue", short_help="Turn a new-case issue into a case file.")
@@ -22,34 +23,84 @@ from generator.errors import FormError, InvalidData, UsageError
     "--author", type=LOGIN, required=True, help="The issue's author, recorded as submitted_by."
 )
 @click.option("--number", type=click.IntRange(min=1), required=True, help="The issue's number.")
+@click.option(
+    "--new-brand",
+    is_flag=True,
+    help="The brand is new even if its name is close to a brand's (a maintainer's choice).",
+)
+@click.option(
+    "--reply",
+    is_flag=True,
+    help="Say the outcome on the issue: the problems (and the needs-changes label), or that "
+    "the case is ready. Needs GITHUB_TOKEN.",
+)
+@click.option(
+    "--propose",
+    is_flag=True,
+    help="Write a valid case and open its pull request (the issue was accepted). Needs "
+    "GITHUB_TOKEN.",
+)
 @as_of_option
+@repository_option
 @pass_app
 def from_issue(
-    app: App, body_file: TextIO, author: str, number: int, as_of: dt.date | None
+    app: App,
+    body_file: TextIO,
+    author: str,
+    number: int,
+    new_brand: bool,
+    reply: bool,
+    propose: bool,
+    as_of: dt.date | None,
+    repository: str | None,
 ) -> None:
     """Turn the answers of the new-case issue form into a case file, checked like any other.
 
-    Prints the files written; writes nothing when the case has problems.
+    Prints the files written; writes nothing and lists every problem, in the words of the
+    form's questions, when the answers cannot make a case.
     """
-    from generator.github.issue_form import draft, sections, write_draft
+    from generator.github import intake
+    from generator.github.issue_form import FORM_FILE, draft, read_form, write_draft
+    from generator.github.proposals import propose as open_pull_request
 
-    day = app.as_of(as_of)
     cases_dir = app.root / app.settings.cases_dir
+    api = github(app, repository) if reply or propose else None
     try:
         made = draft(
-            sections(body_file.read()), cases_dir=cases_dir, author=author, today=day, number=number
+            body_file.read(),
+            read_form(app.root / FORM_FILE),
+            root=app.root,
+            cases_dir=cases_dir,
+            author=author,
+            number=number,
+            today=app.as_of(as_of),
+            new_brand=new_brand,
         )
-        written = write_draft(made, cases_dir, number)
-    except FormError as exc:
-        raise FormError(f"issue #{number}: {exc}") from None
+    except FormError as error:
+        if api is None:
+            raise
+        intake.reply(api, number, intake.problems_comment(error.answers), needs_changes=True)
+        click.echo(f"issue #{number}: {len(error.answers)} problems, said on the issue")
+        return
+    if not propose and api is not None:
+        intake.reply(api, number, intake.ready_comment(), needs_changes=False)
+        click.echo(f"issue #{number}: ready, said on the issue")
+        return
+    try:
+        written = write_draft(made, cases_dir)
     except FileExistsError as exc:
-        raise UsageError(f"{exc.filename}: already exists") from exc
-    corpus = app.load(day, written)
-    if corpus.problems:
-        for path in reversed(written):
-            path.unlink()
-        if not any(written[-1].parent.iterdir()):
-            written[-1].parent.rmdir()
-        raise InvalidData(f"issue #{number}: the case was not written", corpus.problems)
+        raise UsageError(f"{app.relative(Path(exc.filename))}: already exists") from exc
     for path in written:
         click.echo(app.relative(path))
+    if api is not None:
+        result = open_pull_request(
+            api,
+            app.root,
+            [app.relative(p) for p in written],
+            branch=f"case/issue-{number}",
+            base="main",
+            title=f"New case from issue #{number}",
+            body=f"Made from issue #{number} by unkept from-issue. Closes #{number}.",
+        )
+        intake.reply(api, number, intake.proposed_comment(result.pull_url), needs_changes=False)
+        click.echo(f"Opened {result.pull_url}")

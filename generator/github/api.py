@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import contextlib
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
@@ -63,6 +64,24 @@ class GitHub:
 
     def update_issue(self, number: int, body: str) -> dict[str, Any]:
         return self.patch(f"issues/{number}", {"body": body})
+
+    def comments(self, number: int) -> list[dict[str, Any]]:
+        """The comments on issue `number`."""
+        return [c for c in self.pages(f"issues/{number}/comments", {}) if isinstance(c, dict)]
+
+    def comment(self, number: int, body: str) -> dict[str, Any]:
+        return self.post(f"issues/{number}/comments", {"body": body})
+
+    def edit_comment(self, comment_id: int, body: str) -> dict[str, Any]:
+        return self.patch(f"issues/comments/{comment_id}", {"body": body})
+
+    def add_label(self, number: int, label: str) -> None:
+        self.post(f"issues/{number}/labels", {"labels": [label]})
+
+    def remove_label(self, number: int, label: str) -> None:
+        """Take `label` off issue `number`; nothing to do when it is not there."""
+        with contextlib.suppress(NotFound):
+            self.client.json("DELETE", self._path(f"issues/{number}/labels/{quote(label)}"))
 
     def close_issue(self, number: int) -> dict[str, Any]:
         return self.patch(f"issues/{number}", {"state": "closed", "state_reason": "completed"})
