@@ -4,6 +4,7 @@ tree digests. Tests import from here, never from one another."""
 from __future__ import annotations
 
 import hashlib
+import os
 import shutil
 import subprocess
 import sys
@@ -161,8 +162,15 @@ def run_cli(*args: str | Path) -> Result:
 
 def unkept(*args: str | Path, cwd: Path = REPO) -> subprocess.CompletedProcess[str]:
     """Run the installed `unkept` script as a user would."""
+    env = {k: v for k, v in os.environ.items() if k != "GITHUB_REPOSITORY"}  # as on a laptop
     return subprocess.run(
-        [UNKEPT, *map(str, args)], cwd=cwd, capture_output=True, text=True, timeout=300, check=False
+        [UNKEPT, *map(str, args)],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+        env=env,
     )
 
 

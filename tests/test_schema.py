@@ -136,9 +136,7 @@ HEAD = (
         pytest.param(HEAD + "sumary: x\n" + PROMISE, "sumary", id="unknown-field"),
     ],
 )
-def test_the_editor_refuses_what_check_refuses_where_a_schema_can_say_it(
-    project, run, text, field
-):
+def test_the_editor_refuses_what_check_refuses_where_a_schema_can_say_it(project, run, text, field):
     """A plain draft-07 validator, with no format checker (as editors may run), finds each
     mistake from the schema alone; `unkept check` reports it at the same field."""
     doc, problems = yamlsafe.parse(text)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import shutil
 import subprocess
 import time
@@ -28,8 +29,10 @@ from generator.load.archive_records import ARCHIVE_FILE, load_records
 from generator.load.cache import CheckCache
 from generator.load.loader import load_corpus
 from generator.load.settings import Settings
+from generator.load.template import TEMPLATE
 from generator.model.tracker import Tracker, compute
 from generator.site import mkdocs
+from generator.site.links import GitHubLinks
 from generator.site.render import render_docs, template_error
 from generator.site.render_index import RenderIndex
 from generator.site.templates import TEMPLATES_DIR, environment, load_strings
@@ -102,6 +105,20 @@ class Generated:
     """The validation cache, updated by this build's check; saved while MkDocs runs."""
 
 
+def github_links(root: Path, settings: Settings) -> GitHubLinks:
+    """Links to the tracker's repository: `repository` in unkept.toml, else the repository
+    GitHub Actions builds (GITHUB_REPOSITORY); none when neither is set."""
+    repository = settings.repository or os.environ.get("GITHUB_REPOSITORY", "")
+    if not REPOSITORY.fullmatch(repository):
+        repository = ""
+    template = root / settings.cases_dir / TEMPLATE
+    text = template.read_text("utf-8") if template.is_file() else ""
+    return GitHubLinks(repository, settings.cases_dir, text)
+
+
+REPOSITORY = re.compile(r"[A-Za-z0-9-]+/[A-Za-z0-9._-]+")
+
+
 def generate(root: Path, *, as_of: dt.date, settings: Settings, config_file: str) -> Generated:
     """The generator's stages: check every case, compute the figures, write docs/."""
     cache = CheckCache.load(root)
@@ -138,6 +155,7 @@ def generate(root: Path, *, as_of: dt.date, settings: Settings, config_file: str
             site_url=site_url,
             archived=archived,
             index=RenderIndex.load(root),
+            links=github_links(root, settings),
         )
     except jinja2.TemplateError as exc:  # files/ templates, outside the page loop
         raise BuildFailed(f"{TEMPLATES_DIR}: {template_error(exc)}") from exc

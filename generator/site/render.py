@@ -27,6 +27,7 @@ from generator.model.deadlines import DEFAULT_DEADLINES, FALLBACK_DEADLINE, defa
 from generator.model.ranking import MIN_DECIDED_FOR_RATE
 from generator.model.tracker import Tracker
 from generator.model.values import CATEGORIES
+from generator.site.links import GitHubLinks
 from generator.site.plan import RANKING_ROWS, Page, site_pages
 from generator.site.render_index import (
     AS_OF_STAMP,
@@ -185,6 +186,7 @@ def render_docs(
     site_url: str,
     archived: dict[str, Record],
     index: RenderIndex,
+    links: GitHubLinks | None = None,
 ) -> tuple[int, int]:
     """Write every page and asset under `docs` (the downloads go straight to the site).
 
@@ -211,11 +213,16 @@ def render_docs(
         "ranking_rows": RANKING_ROWS,
         "asof_line": Markup(f"{escape(t['as_of'])} {AS_OF_STAMP} · {escape(t['commit'])} ")
         + Markup(COMMIT_STAMP),
+        "links": links or GitHubLinks(""),
     }
     env.globals.update(common)  # pages and macros (imported without context) read these
     pages = site_pages(data, t)
     build = build_key(
-        templates, {k: v for k, v in common.items() if k not in ("columns", "asof_line", *STAMPS)}
+        templates,
+        {
+            **{k: v for k, v in common.items() if k not in ("columns", "asof_line", *STAMPS)},
+            "links": repr(common["links"]),  # the repository and template the links carry
+        },
     )
     stamps = {"as_of": data.as_of.isoformat(), "commit": data.commit}
     index.discard()
