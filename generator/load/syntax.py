@@ -15,51 +15,43 @@ from typing import Any
 _VALUE = re.compile(r"^(?P<indent> *)(?:- +)*(?:(?P<key>[^\s#'\"][^:#]*?):(?: +|$))?(?P<value>.*)$")
 
 
-def _open_quote(line: str) -> tuple[int, str] | None:
-    """Where a quoted value starts on `line` without closing on it, if it does."""
-    match = _VALUE.match(line)
-    if not match:
-        return None
-    value = match["value"]
-    if value[:1] not in ("'", '"'):
-        return None
-    quote, start = value[0], match.start("value")
-    i = 1
-    while i < len(value):
-        c = value[i]
-        if quote == '"' and c == "\\":
-            i += 2
-            continue
-        if c == quote:
-            if quote == "'" and value[i + 1 : i + 2] == "'":  # '' is a quote inside '...'
-                i += 2
-                continue
-            return None
-        i += 1
-    return start, quote
-
-
-def _text_after_quote(line: str) -> int | None:
-    """Where text follows a value's closing quote on `line` (`"Sorry" he said`), if it does."""
+def _quoted(line: str) -> tuple[int, str, int | None] | None:
+    """For a line whose value starts with a quote: where it starts, the quote, and where the
+    value ends (None when the quote is not closed on the line)."""
     match = _VALUE.match(line)
     if not match or match["value"][:1] not in ("'", '"'):
         return None
-    value, quote = match["value"], match["value"][0]
+    value, start = match["value"], match.start("value")
+    quote = value[0]
     i = 1
     while i < len(value):
         if quote == '"' and value[i] == "\\":
             i += 2
             continue
         if value[i] == quote:
-            if quote == "'" and value[i + 1 : i + 2] == "'":
+            if quote == "'" and value[i + 1 : i + 2] == "'":  # '' is a quote inside '...'
                 i += 2
                 continue
-            rest = value[i + 1 :]
-            stripped = rest.lstrip()
-            if stripped and not stripped.startswith("#") and not stripped.startswith(","):
-                return match.start("value") + i + 1 + (len(rest) - len(stripped))
-            return None
+            return start, quote, start + i + 1
         i += 1
+    return start, quote, None
+
+
+def _open_quote(line: str) -> tuple[int, str] | None:
+    """Where a quoted value starts on `line` without closing on it, if it does."""
+    quoted = _quoted(line)
+    return (quoted[0], quoted[1]) if quoted and quoted[2] is None else None
+
+
+def _text_after_quote(line: str) -> int | None:
+    """Where text follows a value's closing quote on `line` (`"Sorry" he said`), if it does."""
+    quoted = _quoted(line)
+    if not quoted or quoted[2] is None:
+        return None
+    rest = line[quoted[2] :]
+    stripped = rest.lstrip()
+    if stripped and not stripped.startswith(("#", ",")):
+        return quoted[2] + len(rest) - len(stripped)
     return None
 
 
