@@ -223,13 +223,125 @@ def test_replies_are_only_appended(repo, run):
 
 def test_tracker_maintainers_may_change_anything(repo, run):
     repo.write("unkept.toml", '[unkept]\nmaintainers = ["demo-chief"]\n')
+    git(repo.root, "add", "-A")
+    git(repo.root, "commit", "-qm", "maintainers")
+    git(repo.root, "branch", "-qf", "main")
     (repo.cases / "acme" / "acme-ann.yml").unlink()
     repo.write("cases/acme/brand.yml", "name: Acme Corp\n")
-    result = check_as(run, repo, "demo-chief")
+    result = check_as(run, repo, "Demo-Chief")  # GitHub's logins ignore case
     assert (result.code, result.out.strip()) == (
         0,
         "Checked 1 file (1 brand, 0 valid cases): no problems.",
     )
+
+
+def test_a_pull_request_cannot_make_its_author_a_tracker_maintainer(repo, run):
+    """The settings are read as they are on the base branch, never from the pull request."""
+    repo.write("unkept.toml", '[unkept]\nmaintainers = ["demo-bob"]\n')
+    repo.case(ANN.replace("never made", "made"), name="acme/acme-ann.yml")
+    result = check_as(run, repo, "demo-bob")
+    assert result.code == 1
+    assert result.out.splitlines()[:2] == [
+        f"{F}:1:1: edits a case submitted by demo-ann; only its submitter or a tracker maintainer "
+        "may edit it (rule: case-owner)",
+        "unkept.toml:1:1: only tracker maintainers may change the tracker's settings or "
+        "files (rule: tracker-file)",
+    ]
+
+
+def test_a_pull_request_cannot_move_the_cases_to_a_folder_the_rules_do_not_judge(repo, run):
+    import shutil
+
+    shutil.copytree(repo.cases, repo.root / "cases2")
+    (repo.root / "cases2" / "acme" / "acme-ann.yml").write_text(ANN.replace("never made", "made"))
+    repo.write("unkept.toml", '[unkept]\ncases_dir = "cases2"\n')
+    result = check_as(run, repo, "demo-bob")
+    assert result.code == 1
+    assert result.out.splitlines()[0] == (
+        "unkept.toml:1:1: only tracker maintainers may change the tracker's settings or files "
+        "(rule: tracker-file)"
+    )
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["cases/_template.yml", "cases/acme/.hidden.yml", "cases/README.md", "archive/evidence.json"],
+)
+def test_every_tracker_file_is_covered_by_a_rule(repo, run, path):
+    repo.write(path, "name: x\n")
+    result = check_as(run, repo, "demo-bob")
+    assert (
+        f"{path}:1:1: only tracker maintainers may change the tracker's settings or files "
+        "(rule: tracker-file)"
+    ) in result.out.splitlines()
+
+
+@pytest.mark.parametrize(
+    ("author", "change", "expected"),
+    [
+        (
+            "Demo-Ann",
+            lambda p: p.case(ANN.replace("never made", "late"), name="acme/acme-ann.yml"),
+            [],
+        ),
+        ("ACME-CARE", lambda p: p.case(ANN + REPLY, name="acme/acme-ann.yml"), []),
+        (
+            "Demo-Bob",
+            lambda p: p.case(VALID_CASE.replace("demo-tester", "demo-bob"), name="acme/acme-b.yml"),
+            [],
+        ),
+    ],
+    ids=["submitter", "brand-maintainer", "new-case"],
+)
+def test_logins_are_compared_as_github_does_ignoring_case(repo, run, author, change, expected):
+    change(repo)
+    result = check_as(run, repo, author)
+    assert (result.code, [x for x in result.out.splitlines() if not x.startswith("Checked")]) == (
+        0,
+        expected,
+    )
+
+
+BOT = "github-actions[bot]"
+
+
+def test_a_case_the_new_case_workflow_proposes_is_judged_by_the_submitter_it_carries(repo, run):
+    repo.case(VALID_CASE.replace("demo-tester", "demo-zoe"), name="acme/acme-issue-42.yml")
+    result = check_as(run, repo, BOT)
+    assert result.code == 0, result.out
+
+
+def test_the_workflows_bot_may_not_edit_a_case(repo, run):
+    repo.case(ANN.replace("never made", "made"), name="acme/acme-ann.yml")
+    result = check_as(run, repo, BOT)
+    assert result.code == 1
+    assert "(rule: case-owner)" in result.out
+
+
+def test_the_rules_judge_paths_from_the_trackers_root_in_a_sub_folder(tmp_path, run):
+    """A tracker kept in `tracker/` of its repository: git's paths start with `tracker/`."""
+    repository = tmp_path / "repo"
+    root = repository / "tracker"
+    (root / "cases" / "acme").mkdir(parents=True)
+    (root / "unkept.toml").write_text("[unkept]\n")
+    (root / "cases" / "acme" / "brand.yml").write_text("name: Acme\n")
+    (root / "cases" / "acme" / "acme-ann.yml").write_text(ANN)
+    git(repository, "init", "-q", "-b", "main")
+    git(repository, "add", "-A")
+    git(repository, "commit", "-qm", "base")
+    git(repository, "checkout", "-qb", "pr")
+    (root / "cases" / "acme" / "acme-ann.yml").write_text(ANN.replace("never made", "made"))
+    (root / "cases" / "acme" / "acme-gone.yml").write_text(ANN)
+    result = run(
+        "--root", root, "check", "--as-of", AS_OF, "--author", "demo-bob", "--base", "main"
+    )
+    assert result.code == 1
+    assert result.out.splitlines() == [
+        "cases/acme/acme-ann.yml:1:1: edits a case submitted by demo-ann; only its submitter or "
+        "a tracker maintainer may edit it (rule: case-owner)",
+        "cases/acme/acme-gone.yml:1:1: submitted_by: expected your own GitHub name 'demo-bob' "
+        "for a new case, got 'demo-ann' (rule: submitter-is-author)",
+    ]
 
 
 def test_author_and_base_go_together(repo, run):
@@ -315,3 +427,20 @@ def test_rules_apply_to_a_custom_cases_folder(tmp_path, run):
     assert [p["code"] for p in json.loads(as_json.out)] == ["pr.case-owner"]
     mine = run("--root", root, "check", "--as-of", AS_OF, "--author", "demo-ann", "--base", "main")
     assert mine.code == 0, mine.out + mine.err
+
+
+def test_diff_shows_a_brand_name_as_text_in_the_job_summary(repo, run):
+    """A new brand's name reaches the maintainers' job summary: no link or image from it."""
+    hostile = "[Approve](https://evil.example)![](https://evil.example/p.png) @org/team"
+    repo.write("cases/globex/brand.yml", f"name: '{hostile}'\n")
+    repo.case(VALID_CASE.replace("demo-tester", "demo-bob"), name="globex/globex-one.yml")
+    result = run("--root", repo.root, "diff", "main", "--as-of", AS_OF)
+    assert result.code == 0, result.err
+    rows = [line for line in result.out.splitlines() if "evil" in line]
+    assert len(rows) == 1, result.out
+    (row,) = rows
+    assert row.startswith(
+        r"| \[Approve\]\(https://evil\.example\)\!\[\]\(https://evil\.example/p\.png\)"
+    )
+    assert "](" not in row.replace(r"\](", "")
+    assert "@\u2060org/team" in row

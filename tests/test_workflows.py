@@ -75,7 +75,7 @@ def test_every_step_is_an_action_a_make_target_or_an_unkept_command(path):
         if "uses" in step:
             continue
         run = step["run"]
-        assert re.search(r"(^|\| |\$\(|xargs )(make [a-z-]+|\.venv/bin/unkept [a-z-]+)", run), run
+        assert re.search(COMMAND, run), run
 
 
 def run_scripts() -> list:
@@ -145,11 +145,17 @@ def test_actions_are_majors_that_run_on_node_24(path):
         assert int(major) >= NODE_24_MAJORS[action], f"{action} v{major} runs on Node 20"
 
 
+COMMAND = re.compile(
+    r"(^|\| |\$\(|xargs )(make (-C \w+ )?[a-z-]+|(\w+/)?\.venv/bin/unkept (--root \w+ )?[a-z-]+)"
+)
+"""A make target (maybe in another checkout) or an unkept command (maybe on another tree)."""
+
+
 def workflow_commands() -> tuple[set[str], set[str]]:
     text = "\n".join(p.read_text() for p in WORKFLOWS)
     return (
-        set(re.findall(r"\.venv/bin/unkept ([a-z-]+)", text)),
-        set(re.findall(r"\bmake ([a-z-]+)", text)),
+        set(re.findall(r"\.venv/bin/unkept (?:--root \w+ )?([a-z-]+)", text)),
+        set(re.findall(r"\bmake (?:-C \w+ )?([a-z-]+)", text)),
     )
 
 
@@ -216,8 +222,27 @@ def test_publish_deploys_with_the_pages_actions_and_never_cancels_a_deploy():
 def test_pull_request_checks_run_without_write_access_or_secrets():
     workflow = load(REPO / ".github/workflows/check.yml")
     assert list(workflow["on"]) == ["pull_request"]
-    assert workflow["jobs"]["check"]["permissions"] == {"contents": "read"}
+    for job in workflow["jobs"].values():
+        assert job["permissions"] == {"contents": "read"}
     assert "secrets." not in (REPO / ".github/workflows/check.yml").read_text()
+
+
+def test_who_may_change_what_is_judged_by_the_base_branchs_code_on_the_pull_request_as_data():
+    """A pull request that edits the rules' own code, its maintainers or cases_dir must not
+    judge itself: the rules job installs and runs the base branch's checkout only."""
+    rules = load(REPO / ".github/workflows/check.yml")["jobs"]["rules"]
+    checkouts = [s for s in rules["steps"] if s.get("uses", "").startswith("actions/checkout@")]
+    assert [(c["with"].get("ref"), c["with"]["path"]) for c in checkouts] == [
+        ("${{ github.base_ref }}", "trusted"),
+        (None, "pr"),
+    ]
+    runs = [s["run"] for s in rules["steps"] if "run" in s]
+    assert runs[0] == "make -C trusted install"
+    for run in runs[1:]:
+        assert run.startswith("trusted/.venv/bin/unkept --root pr "), run
+    assert not any(re.search(r"(^|\s)(make|python|pip|pr/)", r.split(" ", 1)[1]) for r in runs[1:])
+    test = load(REPO / ".github/workflows/check.yml")["jobs"]["test"]
+    assert all("--author" not in s.get("run", "") for s in test["steps"])
 
 
 def test_zizmor_finds_nothing_in_all_of_dot_github():

@@ -11,20 +11,13 @@ import re
 from collections.abc import Sequence
 
 from generator.github.api import GitHub
+from generator.markdown import escape
 
 MARKER = "<!-- unkept:from-issue -->"
 """Marks the workflow's own comment, so that a new run edits it."""
 BOT = "github-actions[bot]"
 """Who writes that comment (a marker in anybody else's comment is ignored)."""
 NEEDS_CHANGES = "needs-changes"
-
-_MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~])")
-
-
-def escape(text: str) -> str:
-    """Text as Markdown shows it literally: no link, image, HTML or mention can come from an
-    issue's answers into the bot's comment."""
-    return _MARKDOWN.sub(r"\\\1", text).replace("@", "@\u2060")
 
 
 def problems_comment(answers: Sequence[str]) -> str:

@@ -97,6 +97,9 @@ class Code(StrEnum):
     """A brand file edited or deleted by someone who is not a tracker maintainer."""
     PR_BRAND_MAINTAINERS = "pr.brand-maintainers"
     """A brand's maintainers named by someone who is not a tracker maintainer."""
+    PR_TRACKER_FILE = "pr.tracker-file"
+    """The tracker's settings, template, archive or another file that is neither a brand nor a
+    case, changed by someone who is not a tracker maintainer."""
     PR_NEVER_DELETE = "pr.never-delete"
     """A case deleted or renamed."""
 

@@ -67,9 +67,17 @@ def load_settings(root: Path) -> Settings:
     path = root / SETTINGS_FILE
     if not path.is_file():
         return Settings()
+    return parse_settings(path.read_bytes())
+
+
+def parse_settings(raw: bytes | None) -> Settings:
+    """The settings `unkept.toml` holds (from the work tree, or from git at a ref); the
+    defaults when there is no such file."""
+    if raw is None:
+        return Settings()
     text = ""
     try:
-        text = path.read_text("utf-8")
+        text = raw.decode("utf-8")
         table = tomllib.loads(text).get("unkept", {})
     except UnicodeDecodeError as exc:
         raise SettingsError(f"{SETTINGS_FILE}:1:1: expected UTF-8 text: {exc.reason}") from exc

@@ -40,10 +40,19 @@ class Change:
     """Path relative to the project root, with forward slashes."""
 
 
-def changed_files(root: Path, base: str, folder: str = "cases") -> list[Change]:
-    """Files under `folder` that differ between the merge base with `base` and the work tree."""
+def prefix(root: Path) -> str:
+    """Where `root` lies in its repository (`tracker/`, or "" at the top): git's own paths
+    start with it, the tracker's do not."""
+    return _git(root, "rev-parse", "--show-prefix").decode().strip()
+
+
+def changed_files(root: Path, base: str, folder: str = ".") -> list[Change]:
+    """Files under `folder` that differ between the merge base with `base` and the work tree,
+    with paths relative to `root` (also when `root` is a sub-folder of its repository)."""
     commit = merge_base(root, base)
-    out = _git(root, "diff", "--name-status", "--no-renames", "-z", commit, "--", folder)
+    out = _git(
+        root, "diff", "--name-status", "--no-renames", "--relative", "-z", commit, "--", folder
+    )
     parts = [p.decode("utf-8", "surrogateescape") for p in out.split(b"\0") if p]
     changes = [Change(parts[i][0], parts[i + 1]) for i in range(0, len(parts) - 1, 2)]
     untracked = _git(root, "ls-files", "--others", "--exclude-standard", "-z", "--", folder)
@@ -54,9 +63,11 @@ def changed_files(root: Path, base: str, folder: str = "cases") -> list[Change]:
 
 
 def files_at(root: Path, ref: str, folder: str = "cases") -> dict[str, bytes]:
-    """Every regular file under `folder` at `ref`, by path (links and others left out)."""
+    """Every regular file under `folder` at `ref`, by path relative to `root` (links and
+    others left out)."""
     commit = merge_base(root, ref) if ref != "HEAD" else "HEAD"
-    data = _git(root, "archive", "--format=tar", commit, "--", folder)
+    top = Path(_git(root, "rev-parse", "--show-toplevel").decode().strip())
+    data = _git(top, "archive", "--format=tar", f"{commit}:{prefix(root)}", "--", folder)
     if len(data) > MAX_TREE_BYTES:
         raise UsageError(f"{folder}/ at {ref} is larger than {MAX_TREE_BYTES} bytes")
     files: dict[str, bytes] = {}
@@ -67,6 +78,16 @@ def files_at(root: Path, ref: str, folder: str = "cases") -> dict[str, bytes]:
                 if extracted is not None:
                     files[member.name] = extracted.read()
     return files
+
+
+def file_at(root: Path, ref: str, path: str) -> bytes | None:
+    """The file at `path` (relative to `root`) as it is where the branch left `ref`; None
+    when it did not exist there."""
+    commit = merge_base(root, ref)
+    try:
+        return _git(root, "show", f"{commit}:{prefix(root)}{path}")
+    except GitError:
+        return None
 
 
 def write_tree(files: dict[str, bytes], target: Path) -> None:

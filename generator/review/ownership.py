@@ -6,12 +6,18 @@
   entries, and replies are only ever added, never edited or removed.
 - Cases are never deleted or renamed (withdraw them instead); brand files and their
   maintainers are changed by tracker maintainers only.
+- The tracker's own files (`unkept.toml`, `archive/`, and every file under the cases
+  folder that is neither a brand file nor a case) are changed by tracker maintainers only.
 - Tracker maintainers (`maintainers` in unkept.toml) may change anything.
+
+The settings (maintainers, cases folder) are those of the base branch: a pull request never
+judges itself. Logins are compared as GitHub compares them, ignoring case. A pull request
+opened by the new-case workflow's bot carries its case's submitter (the issue's author).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -38,10 +44,23 @@ def _without(data: dict[str, Any], key: str) -> dict[str, Any]:
     return {k: v for k, v in data.items() if k != key}
 
 
+BOT = "github-actions[bot]"
+"""Who opens the pull requests of the tracker's own workflows (new cases from issues, the
+evidence archive)."""
+
+
+def same_login(a: object, b: object) -> bool:
+    """GitHub's logins ignore case."""
+    return isinstance(a, str) and isinstance(b, str) and a.casefold() == b.casefold()
+
+
 def new_case_is_the_authors(new: dict[str, Any], author: str) -> Iterator[Violation]:
-    """Rule `submitter-is-author`: a case is added in its author's own name."""
+    """Rule `submitter-is-author`: a case is added in its author's own name (a case the
+    new-case workflow proposes carries its issue author's)."""
     owner = new.get("submitted_by")
-    if owner != author:
+    if author == BOT:
+        return
+    if not same_login(owner, author):
         yield (
             "submitted_by",
             (f"expected your own GitHub name {author!r} for a new case, got {owner!r}"),
@@ -54,7 +73,8 @@ def only_the_submitter_edits(
 ) -> Iterator[Violation]:
     """Rule `case-owner`: only the submitter edits a case (replies aside)."""
     owner = old.get("submitted_by")
-    if _without(old, "brand_reply") != _without(new, "brand_reply") and author != owner:
+    edited = _without(old, "brand_reply") != _without(new, "brand_reply")
+    if edited and not same_login(author, owner):
         yield (
             "",
             (
@@ -79,7 +99,7 @@ def replies_come_from_brand_maintainers(
     after = new.get("brand_reply") or []
     if before == after:
         return
-    if author not in maintainers:
+    if not any(same_login(author, m) for m in maintainers):
         yield (
             "brand_reply",
             (
@@ -112,6 +132,18 @@ def brand_files_are_the_trackers(status: str, new: dict[str, Any] | None) -> Ite
         )
 
 
+def tracker_files_are_the_maintainers(path: str, author: str) -> Iterator[Violation]:
+    """Rule `tracker-file`: the settings, the template, the evidence archive and anything else
+    in the tracker that is not a brand or a case (the archive also comes from its workflow)."""
+    if author == BOT and path.startswith("archive/"):
+        return
+    yield (
+        "",
+        "only tracker maintainers may change the tracker's settings or files",
+        Code.PR_TRACKER_FILE,
+    )
+
+
 def cases_are_never_deleted(status: str) -> Iterator[Violation]:
     """Rule `never-delete`: a case stays, withdrawn if need be, so its URL never dies."""
     if status == "D":
@@ -122,17 +154,19 @@ def cases_are_never_deleted(status: str) -> Iterator[Violation]:
         )
 
 
-def ownership_problems(
-    root: Path, base: str, author: str, tracker_maintainers: list[str], cases_dir: str = "cases"
-) -> list[Problem]:
-    """Every ownership rule the changes since `base` break, for a pull request by `author`.
+TRACKER_FILES = ("unkept.toml", "archive")
+"""The tracker's own files outside the cases folder."""
 
-    Only files under `cases_dir` (`cases/<brand>/<file>.yml`) are judged.
-    """
-    if author in tracker_maintainers:
+
+def ownership_problems(
+    root: Path, base: str, author: str, tracker_maintainers: Sequence[str], cases_dir: str = "cases"
+) -> list[Problem]:
+    """Every ownership rule the changes since `base` break, for a pull request by `author`;
+    `tracker_maintainers` and `cases_dir` are the base branch's settings."""
+    if any(same_login(author, m) for m in tracker_maintainers):
         return []
     folder = cases_dir.strip("/")
-    changes: list[Change] = changed_files(root, base, folder)
+    changes: list[Change] = changed_files(root, base, ".")
     old_files = files_at(root, base, folder)
     problems: list[Problem] = []
 
@@ -143,8 +177,13 @@ def ownership_problems(
 
     for change in changes:
         path = change.path
+        if not path.startswith(f"{folder}/"):
+            if path.split("/", 1)[0] in TRACKER_FILES:
+                add(path, tracker_files_are_the_maintainers(path, author))
+            continue  # code and documents: a maintainer reviews them as code
         brand_dir, _, name = path.removeprefix(f"{folder}/").rpartition("/")
-        if "/" in brand_dir or not brand_dir or not name.endswith(".yml"):
+        if "/" in brand_dir or not brand_dir or not name.endswith(".yml") or name[0] in "._":
+            add(path, tracker_files_are_the_maintainers(path, author))
             continue
         current = root / path
         new = _data(current.read_bytes()) if current.is_file() else None

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from generator.load.loader import load_corpus
+from generator.markdown import escape
 from generator.model.ranking import BrandFigures
 from generator.model.statuses import DEFAULT_CONFIRM_DAYS, DEFAULT_STALE_DAYS
 from generator.model.tracker import Tracker, compute
@@ -134,7 +135,7 @@ def report(old: Side, new: Side, *, base: str) -> str:
             if b.rank > a.rank
             else "same rank"
         )
-        name = (b or a).name.replace("|", "\\|")
+        name = escape((b or a).name)
         ranking.append(f"| {name} | {_row(a)} | {_row(b)} | {move} |")
     lines += ["", "### Ranking", ""]
     lines += (
