@@ -745,16 +745,62 @@ def test_a_maintainers_proof_is_on_the_brands_own_pages(project, run, proof, val
     assert [p["code"] for p in json.loads(result.out)] == ([] if valid else ["brand.proof"])
 
 
-@pytest.mark.parametrize("slug", ["atom", "corrections"])
-def test_a_brand_folder_named_like_a_site_feed_is_refused(project, run, slug):
+@pytest.mark.parametrize("slug", ["atom", "corrections", "index", "data", "feeds", "assets"])
+def test_a_brand_folder_named_like_the_sites_own_files_is_refused(project, run, slug):
     project.write(f"cases/{slug}/brand.yml", "name: Feedish\n")
     project.case(VALID_CASE, name=f"{slug}/{slug}-case.yml")
     result = run("--root", project.root, "check", "--as-of", AS_OF)
     assert result.code == 1
     assert result.out.splitlines()[0] == (
         f"cases/{slug}:1:1: expected a brand folder name that is not one of the site's own "
-        f"feeds (atom, corrections), got {slug!r}"
+        "names (assets, atom, badges, brands, calendars, cases, corrections, data, feeds, index, "
+        f"ranking, search), got {slug!r}"
     )
+
+
+def test_a_case_named_index_is_refused(project, run):
+    project.case(VALID_CASE, name="acme/index.yml")
+    result = run("--root", project.root, "check", "--as-of", AS_OF)
+    assert result.code == 1
+    assert result.out.splitlines() == [
+        "cases/acme/index.yml:1:1: expected a case id that is not one of the site's own names "
+        "(index), got 'index'"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("escape", "code_point"),
+    [(r"\x07", "0007"), (r"\0", "0000"), (r"\e", "001B"), (r"\uFFFE", "FFFE"), (r"\uFFFF", "FFFF")],
+)
+def test_a_control_character_written_as_an_escape_is_refused(project, run, escape, code_point):
+    """Feeds (XML 1.0) and calendars (RFC 5545) cannot carry it: refused where it is written."""
+    project.case(
+        VALID_CASE.replace("title: Callback promised, never made", f'title: "Call{escape}back"')
+    )
+    result = run("--root", project.root, "check", "--as-of", AS_OF)
+    assert result.code == 1
+    assert result.out.splitlines() == [
+        f"{FILE}:1:8: title: expected text, got the control character U+{code_point} at "
+        "character 5; XML feeds and calendars cannot carry it: remove it"
+    ]
+
+
+def test_a_key_with_a_line_break_or_an_escape_sequence_prints_on_one_line(project, run):
+    project.case(VALID_CASE + '"x\\n::error file=a::forged\\e[31m": 1\n')
+    result = run("--root", project.root, "check", "--as-of", AS_OF)
+    assert result.code == 1
+    (line,) = result.out.splitlines()
+    assert line.startswith(f"{FILE}:12:1: 'x\\n::error file=a::forged\\x1b[31m': unknown field")
+    assert "\x1b" not in result.out
+
+
+def test_a_deadline_in_year_9999_is_refused_before_it_breaks_a_build(project, run):
+    project.case(VALID_CASE.replace("due: 2026-10-03", "due: 9999-12-31"))
+    result = run("--root", project.root, "check", "--as-of", AS_OF)
+    assert result.out.splitlines() == [
+        f"{FILE}:11:10: promises[0].due: expected a date like 2026-01-31 or a date-time with its "
+        "UTC offset like 2026-01-31T09:30:00+01:00, got '9999-12-31'"
+    ]
 
 
 def test_a_brand_contact_must_be_an_address_or_a_number(project, run):

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import re
+
 import jsonschema
 import pycountry
 import pytest
@@ -97,7 +100,7 @@ def test_no_mapping_hides_the_editors_unknown_field_message():
 
 def test_currencies_are_iso_4217():
     pattern = schema.load_schema("case")["definitions"]["money"]["pattern"]
-    codes = pattern.split("(?:", 1)[1].removesuffix(")$").split("|")
+    codes = re.search(r"\(\?:((?:[A-Z]{3}\|)+[A-Z]{3})\)", pattern)[1].split("|")
     assert codes == sorted(c.alpha_3 for c in pycountry.currencies)
 
 
@@ -156,3 +159,33 @@ def test_the_editor_refuses_what_check_refuses_where_a_schema_can_say_it(project
     assert result.code == 1
     fields = {line.split(": ")[1] for line in result.out.splitlines()}
     assert field in fields, result.out
+
+
+def test_the_date_pattern_accepts_exactly_the_days_that_exist_from_1970_to_2199():
+    """Editors see the same calendar as check: leap years included, 2100 not leap, and no
+    year 9999 (a deadline there overflowed every build)."""
+    pattern = re.compile(schema.load_schema("case")["definitions"]["date"]["pattern"])
+    day, accepted = dt.date(1969, 12, 25), []
+    while day <= dt.date(2200, 1, 5):
+        if pattern.search(day.isoformat()):
+            accepted.append(day)
+        day += dt.timedelta(days=1)
+    assert accepted[0] == dt.date(1970, 1, 1)
+    assert accepted[-1] == dt.date(2199, 12, 31)
+    assert len(accepted) == (dt.date(2199, 12, 31) - dt.date(1970, 1, 1)).days + 1
+    for text in ("2026-02-29", "2100-02-29", "2026-04-31", "9999-12-31", "2026-01-01\n"):
+        assert not pattern.search(text), text
+    assert pattern.search("2000-02-29")
+
+
+@pytest.mark.parametrize("field", ["title", "country"])
+def test_one_line_fields_refuse_a_trailing_line_break(project, run, field):
+    """Python's `$` matches before a final newline; the schema's patterns end where the text
+    does, as in editors."""
+    text = HEAD.replace("title: Refund never paid", 'title: "Refund never paid\\n"')
+    if field == "country":
+        text = HEAD.replace("country: FR", 'country: "FR\\n"')
+    project.case(text + PROMISE)
+    result = run("--root", project.root, "check", "--as-of", "2026-11-24")
+    assert result.code == 1
+    assert result.out.split(": ")[1] == field

@@ -197,7 +197,10 @@ def test_csv_files_read_back_and_neutralise_formulas(site):
     }
     raw = (site / "data/promises.csv").read_bytes()
     assert b"\r\n" in raw
-    assert raw.startswith(b"case_id,promise,brand_id,kind,made_on,due,deadline_source,")
+    assert raw.startswith(b'"case_id","promise","brand_id","kind","made_on","due",')
+    # every text cell in quotes, so a ";" spreadsheet cannot split one and run its second half
+    row = next(line for line in raw.split(b"\r\n") if line.startswith(b'"velora-cancelled'))
+    assert row.startswith(b'"velora-cancelled-flight-refund",1,"velora-air","refund",')
     refund = next(
         p
         for p in promises
@@ -274,13 +277,17 @@ def test_corrections_list_what_was_withdrawn_or_contested_newest_first(site):
 def test_formula_injection_is_neutralised():
     from generator.export.columns import neutralise
 
-    assert [neutralise(x) for x in ["=1+1", "+1", "-2", "@SUM(A1)", "\tx", "Acme"]] == [
+    cells = ["=1+1", "+1", "-2", "@SUM(A1)", "\tx", "Acme", "  =1+2", "\uff1d1+2", "\u3000@x"]
+    assert [neutralise(x) for x in cells] == [
         "'=1+1",
         "'+1",
         "'-2",
         "'@SUM(A1)",
         "'\tx",
         "Acme",
+        "'  =1+2",
+        "'\uff1d1+2",
+        "'\u3000@x",
     ]
 
 

@@ -9,14 +9,19 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+"""What starts a formula in a spreadsheet, full-width forms included (some convert them)."""
 
 
 def neutralise(text: str) -> str:
-    """Prefix text cells that a spreadsheet would run as a formula with an apostrophe."""
-    return "'" + text if text.startswith(FORMULA_START) else text
+    """Prefix text cells that a spreadsheet would run as a formula with an apostrophe, also
+    when spaces come first (spreadsheets skip them)."""
+    if text.startswith(FORMULA_START) or text.lstrip(" \u00a0\u3000").startswith(FORMULA_START):
+        return "'" + text
+    return text
 
 
 @dataclass(frozen=True)
@@ -215,11 +220,14 @@ PROMISE_COLUMNS: tuple[Column, ...] = (
 )
 
 
-def cell(value: Any, column: Column) -> str:
-    """A value as CSV text: empty for None, true/false for booleans, neutralised text."""
+def cell(value: Any, column: Column) -> Any:
+    """A value for the CSV writer: a number stays a number (written bare), everything else
+    is text (written in quotes): empty for None, true/false for booleans, neutralised text."""
     if value is None:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
+    if column.type in ("integer", "number") and isinstance(value, int | float | Decimal):
+        return value
     text = str(value)
     return neutralise(text) if column.type == "string" else text

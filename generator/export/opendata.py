@@ -26,7 +26,9 @@ LICENCE = {
 
 def _csv(columns: Sequence[Column], rows: Sequence[Sequence[Any]]) -> str:
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
+    # Every text cell in quotes, numbers bare: a spreadsheet opening the file with another
+    # separator (";" in French) cannot split a cell and read a formula in its second half.
+    writer = csv.writer(out, lineterminator="\r\n", quoting=csv.QUOTE_NONNUMERIC)
     writer.writerow([c.name for c in columns])
     for row in rows:
         writer.writerow([cell(v, c) for v, c in zip(row, columns, strict=True)])

@@ -19,7 +19,14 @@ from generator.model.values import Case, case_from_data
 
 SLUG = re.compile(r"[a-z0-9][a-z0-9-]{1,79}")
 BRAND_FILE = "brand.yml"
-RESERVED_BRANDS = frozenset({"atom", "corrections"})
+RESERVED_BRANDS = frozenset(
+    {"assets", "atom", "badges", "brands", "calendars", "cases", "corrections", "data", "feeds"}
+    | {"index", "ranking", "search"}
+)
+"""Names the site gives its own files and sections: a brand named so would overwrite one
+(feeds/atom.xml) or be published where every link gives 404 (brands/index)."""
+RESERVED_CASE_IDS = frozenset({"index"})
+"""A case named so would be published as cases/, where every link to it gives 404."""
 """Brand slugs whose feed would overwrite the site's own (`feeds/<slug>.xml`)."""
 ALLOWED_AT_TOP = frozenset({"_template.yml", "README.md"})
 
@@ -110,7 +117,7 @@ def discover(cases_dir: Path, root: Path) -> Layout:
                     _file_problem(
                         path,
                         root,
-                        f"expected a brand folder name that is not one of the site's own feeds "
+                        f"expected a brand folder name that is not one of the site's own names "
                         f"({', '.join(sorted(RESERVED_BRANDS))}), got {top.name!r}",
                         Code.FILE_NAME,
                     )
@@ -142,6 +149,7 @@ def _discover_brand(
             name.endswith(".yml")
             and name != BRAND_FILE
             and SLUG.fullmatch(name[:-4])
+            and name[:-4] not in RESERVED_CASE_IDS
             and (entry.is_file(follow_symlinks=False))
         ):  # the common case first, without building a Path
             found.append(CaseFile(brand, name[:-4], entry.path, prefix + name))
@@ -166,6 +174,16 @@ def _discover_brand(
             )
         elif entry.name == BRAND_FILE:
             has_brand_file = True
+        elif name.endswith(".yml") and name[:-4] in RESERVED_CASE_IDS:
+            problems.append(
+                _file_problem(
+                    path,
+                    root,
+                    f"expected a case id that is not one of the site's own names "
+                    f"({', '.join(sorted(RESERVED_CASE_IDS))}), got {name[:-4]!r}",
+                    Code.FILE_NAME,
+                )
+            )
         else:
             problems.append(
                 _file_problem(

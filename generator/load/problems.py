@@ -47,6 +47,8 @@ class Code(StrEnum):
     """A key that is not plain text (a list, or a word YAML 1.1 reads as a boolean)."""
     YAML_AMBIGUOUS = "yaml.ambiguous"
     """A plain value YAML 1.1 reads as something else than it looks (no, 0123, 1:30)."""
+    TEXT_CONTROL = "text.control-character"
+    """A control character (or U+FFFE, U+FFFF) written as an escape: XML and iCalendar forbid it."""
     YAML_DEPTH = "yaml.depth"
     """Nested too deep."""
     SCHEMA_NOT_MAPPING = "schema.not-a-mapping"

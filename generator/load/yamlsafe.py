@@ -73,6 +73,8 @@ def format_path(path: Path) -> str:
         if isinstance(part, int):
             out += f"[{part}]"
         else:
+            if not part.isprintable():  # a key with a line break or an escape sequence
+                part = repr(part)
             out += f".{part}" if out else part
     return out
 
@@ -245,6 +247,18 @@ class _Builder:
 
     def scalar(self, node: Any, path: Path) -> Any:
         value: str = node.value
+        if node.style == '"':  # only its escapes (\x07, \uFFFE) can write a control character
+            found = _FORBIDDEN.search(value)
+            if found:
+                self.fail(
+                    node,
+                    path,
+                    f"expected text, got the control character U+{ord(found.group()):04X} at "
+                    f"character {found.start() + 1}; XML feeds and calendars cannot carry it: "
+                    "remove it",
+                    Code.TEXT_CONTROL,
+                )
+                return _INVALID
         if node.style:  # quoted or block text is always text
             return value
         tag = node.tag.removeprefix(_TAG)
@@ -298,6 +312,9 @@ _READS_AS = {
     "merge": "a merge key",
     "value": "a default-value key",
 }
+
+_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
+"""Characters XML 1.0 and RFC 5545 forbid in text (tab and line breaks aside)."""
 
 _INVALID = object()
 """Stands for a scalar that was refused; its error is already recorded."""
