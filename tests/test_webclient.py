@@ -128,3 +128,60 @@ def test_token_is_sent_but_never_shown(client, httpserver):
         client.request("GET", "x")
     assert "secret-token-123" not in str(caught.value)
     assert "secret-token-123" not in repr(client)
+
+
+@pytest.mark.parametrize("method", ["POST", "PATCH"])
+def test_a_write_is_not_sent_again_after_a_5xx_that_may_hide_its_effect(client, httpserver, method):
+    """`remind` once opened the same issue twice: the first POST had worked."""
+    httpserver.expect_ordered_request("/issues", method=method).respond_with_data("", status=502)
+    with pytest.raises(ServiceError) as caught:
+        client.request(method, "issues", json={})
+    assert str(caught.value) == (
+        f"{method} {httpserver.url_for('/issues')}: HTTP 502; not sent again, as it may have "
+        "taken effect"
+    )
+    assert client.used == 1
+
+
+def test_a_write_is_not_sent_again_after_a_timeout(client, httpserver):
+    def slow(request):
+        time.sleep(1.0)
+        return Response("{}", status=201)
+
+    httpserver.expect_request("/issues", method="POST").respond_with_handler(slow)
+    with pytest.raises(ServiceError, match="ReadTimeout; not sent again"):
+        client.request("POST", "issues", json={})
+    assert client.used == 1
+
+
+def test_a_write_refused_with_429_is_sent_again(client, httpserver):
+    httpserver.expect_ordered_request("/issues", method="POST").respond_with_data("", status=429)
+    httpserver.expect_ordered_request("/issues", method="POST").respond_with_json(
+        {"n": 1}, status=201
+    )
+    assert client.json("POST", "issues", json={}) == {"n": 1}
+
+
+def test_a_trickling_server_cannot_hold_a_request_past_its_deadline(client, httpserver):
+    def trickle(request):
+        def body():
+            for _ in range(40):
+                time.sleep(0.1)
+                yield b"x"
+
+        return Response(body(), status=200)
+
+    httpserver.expect_request("/slow").respond_with_handler(trickle)
+    client.deadline, client.retries = 0.5, 0
+    started = time.monotonic()
+    with pytest.raises(ServiceError, match="DeadlineExceeded"):
+        client.request("GET", "slow")
+    assert time.monotonic() - started < 2
+
+
+def test_an_oversized_answer_is_refused_without_being_held(client, httpserver):
+    httpserver.expect_request("/big").respond_with_data(b"x" * 5000)
+    client.max_bytes = 1000
+    with pytest.raises(ServiceError, match="answer of 5000 bytes"):
+        client.request("GET", "big")
+    assert client.used == 1  # not asked again: it would be as large

@@ -1,8 +1,12 @@
 """One careful HTTP client for the services Unkept talks to (GitHub, the Wayback Machine).
 
-Every request has a timeout; 429 and 5xx answers are retried with exponential backoff that
-honours `Retry-After`; GitHub's rate-limit headers are respected; a run makes at most a set
-number of requests; and the token is never part of any message or repr.
+Every request has a total deadline (a server trickling bytes cannot hold it) and a cap on
+the answer's size; 429 and 5xx answers are retried with exponential backoff that honours
+`Retry-After`, but a write (POST, PATCH) is retried only when the answer proves it was not
+carried out (429, a rate limit): a lost answer to a write may hide a write that took effect,
+and doing it twice would open a second issue. GitHub's rate-limit headers are respected; a
+run makes at most a set number of requests; and the token is never part of any message or
+repr.
 """
 
 from __future__ import annotations
@@ -19,6 +23,10 @@ import requests
 from generator.errors import BudgetExhausted, NotFound, ServiceError
 
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+NOT_CARRIED_OUT = frozenset({429})
+"""Answers that prove a request was refused before it did anything: a write may be retried."""
+IDEMPOTENT = frozenset({"GET", "HEAD", "PUT", "DELETE", "OPTIONS"})
+"""Methods that may be sent again whatever became of the first attempt."""
 
 
 @dataclass
@@ -33,6 +41,10 @@ class WebClient:
     """Requests allowed in this run, retries included."""
     timeout: float = 20.0
     """Seconds for connecting and for each read."""
+    deadline: float = 60.0
+    """Seconds one attempt may last in all, reading the answer included."""
+    max_bytes: int = 16 * 1024 * 1024
+    """Largest answer read; a bigger one is refused, never held in memory."""
     retries: int = 4
     """Retries of one request on 429, 5xx or a connection failure."""
     backoff: float = 1.0
@@ -73,10 +85,17 @@ class WebClient:
                 )
             self.used += 1
             try:
-                response = self.session.request(method, url, timeout=self.timeout, **kwargs)
+                response = self._send(method, url, **kwargs)
+            except ResponseTooLarge as exc:  # it would be as large again
+                raise ServiceError(f"{method} {_safe(url)}: {exc}") from exc
             except requests.RequestException as exc:
                 problem = f"{type(exc).__name__}"
                 response = None
+                if method not in IDEMPOTENT:  # it may have been carried out: never twice
+                    raise ServiceError(
+                        f"{method} {_safe(url)}: {problem}; not sent again, as it may have "
+                        "taken effect"
+                    ) from exc
             else:
                 if response.status_code in ok:
                     self._respect_rate_limit(response)
@@ -94,6 +113,12 @@ class WebClient:
                 if response.status_code not in RETRY_STATUSES:
                     error = NotFound if response.status_code == 404 else ServiceError
                     raise error(f"{method} {_safe(url)}: {problem}", response.status_code)
+                if method not in IDEMPOTENT and response.status_code not in NOT_CARRIED_OUT:
+                    raise ServiceError(
+                        f"{method} {_safe(url)}: {problem}; not sent again, as it may have "
+                        "taken effect",
+                        response.status_code,
+                    )
             if attempt == self.retries:
                 break
             wait = _retry_after(response, self.clock) if response is not None else None
@@ -106,6 +131,24 @@ class WebClient:
             f"{method} {_safe(url)}: {problem} after {self.retries + 1} attempts",
             response.status_code if response is not None else None,
         )
+
+    def _send(self, method: str, url: str, **kwargs: Any) -> requests.Response:
+        """One attempt: the answer read whole within the deadline and the size cap."""
+        started = time.monotonic()
+        response = self.session.request(method, url, timeout=self.timeout, stream=True, **kwargs)
+        with response:
+            declared = response.headers.get("Content-Length", "")
+            if declared.isdigit() and int(declared) > self.max_bytes:
+                raise ResponseTooLarge(f"answer of {declared} bytes")
+            body = bytearray()
+            while chunk := response.raw.read1(65536, decode_content=True):  # as it arrives
+                body += chunk
+                if len(body) > self.max_bytes:
+                    raise ResponseTooLarge(f"answer over {self.max_bytes} bytes")
+                if time.monotonic() - started > self.deadline:
+                    raise DeadlineExceeded(f"answer still coming after {self.deadline:g} s")
+        response._content = bytes(body)
+        return response
 
     def json(self, method: str, path: str, **kwargs: Any) -> Any:
         """Send a request and decode its JSON answer; garbage is a ServiceError."""
@@ -136,6 +179,14 @@ class WebClient:
             wait = self._reset_wait(response)
             if wait is not None and wait <= self.max_wait:
                 self.sleep(wait)
+
+
+class ResponseTooLarge(requests.RequestException):
+    """An answer over the size cap."""
+
+
+class DeadlineExceeded(requests.Timeout):
+    """An answer still arriving at the deadline (a trickling server)."""
 
 
 def _retry_after(response: requests.Response, clock: Callable[[], float]) -> float | None:
