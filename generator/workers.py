@@ -38,9 +38,25 @@ forked worker inherits it from its initializer instead of having it pickled with
 
 
 def _install(state: Any) -> None:
-    """The pool's initializer, run once in each worker."""
+    """The pool's initializer, run once in each worker: it dies with its parent (a killed
+    build leaves no orphan working on), and holds the pool's state."""
     global _STATE
     _STATE = state
+    _die_with_parent()
+
+
+def _die_with_parent() -> None:
+    """Ask Linux to end this process when its parent dies (prctl PR_SET_PDEATHSIG); elsewhere
+    the pool's own shutdown ends the workers."""
+    with contextlib.suppress(OSError, AttributeError):
+        import ctypes
+        import signal
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        pr_set_pdeathsig = 1
+        libc.prctl(pr_set_pdeathsig, signal.SIGTERM)
+        if os.getppid() == 1:  # the parent died before the call
+            os._exit(1)
 
 
 def _run(task: Callable[..., T], *args: Any) -> T:

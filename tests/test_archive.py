@@ -143,7 +143,8 @@ def test_archives_new_links_and_records_the_originals(setup, httpserver):
         },
     }
     assert summary.text().splitlines()[0] == (
-        "Archived 1 new links; found 1 existing snapshots; 1 originals gone; 0 failed; 0 left "
+        "Archived 1 new links; found 1 existing snapshots; 1 originals gone; 0 originals did "
+        "not answer (tried again next run); 0 failed; 0 left "
         f"for the next run; {summary.requests} requests."
     )
 
@@ -312,3 +313,58 @@ def test_case_page_links_the_archived_copy_and_flags_gone_originals(tmp_path):
     assert "archived copy</a>, 2026-11-01" in velora
     norteva = (root / "site/cases/norteva-fibre-outage-callback/index.html").read_text()
     assert "original no longer online" in norteva
+
+
+def test_an_original_that_does_not_answer_once_is_unknown_not_gone(setup, httpserver):
+    """A single reset or timeout once marked a link 'original gone' on the site for 30 days."""
+    cases, endpoints, clients, path = setup
+
+    def reset(request):
+        time.sleep(1.0)  # past the client's timeout: no answer at all
+        return Response("late")
+
+    httpserver.expect_request("/social.example/a").respond_with_handler(reset)
+    httpserver.expect_request("/forum.example/b").respond_with_data("ok")
+    httpserver.expect_request("/gone.example/c").respond_with_data("ok")
+    httpserver.expect_request("/available").respond_with_handler(availability)
+    httpserver.expect_request(re.compile(r"^/save/")).respond_with_data(
+        "", headers={"Content-Location": f"/web/20261124101010/{C}"}
+    )
+    wayback, originals = clients(timeout=0.3)
+    summary = archive_links(
+        cases, path=path, today=TODAY, wayback=wayback, originals=originals, endpoints=endpoints
+    )
+    assert (summary.gone, summary.unknown) == ([], [A])
+    records = load_records(path)
+    assert records[A].original_status is None
+    assert not records[A].original_gone
+    assert records[A].snapshot is None  # not saved while the original does not answer
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        [],
+        {"archived_snapshots": []},
+        {"archived_snapshots": {"closest": "x"}},
+        {"archived_snapshots": {"closest": {"available": True, "timestamp": "20261399999999"}}},
+    ],
+    ids=["a-list", "snapshots-a-list", "closest-text", "impossible-timestamp"],
+)
+def test_an_answer_of_another_shape_or_an_impossible_timestamp_is_no_snapshot(
+    setup, httpserver, answer
+):
+    """A malformed timestamp was written as 2026-13-99 and then broke archive and build."""
+    cases, endpoints, clients, path = setup
+    originals_answer(httpserver)
+    httpserver.expect_request("/available").respond_with_json(answer)
+    httpserver.expect_request(re.compile(r"^/save/")).respond_with_data(
+        "", headers={"Content-Location": "/web/20261399999999/https://x.example/"}
+    )
+    wayback, originals = clients()
+    summary = archive_links(
+        cases, path=path, today=TODAY, wayback=wayback, originals=originals, endpoints=endpoints
+    )
+    assert summary.found == []
+    assert [u for u, _ in summary.failed] == sorted([A, B])  # no save named a real snapshot
+    assert all(r.archived_on is None for r in load_records(path).values())

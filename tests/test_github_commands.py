@@ -260,3 +260,19 @@ def test_release_does_nothing_when_the_month_has_its_snapshot(project, run, gith
     assert result.code == 0
     assert result.out.strip() == "2026-11 already has its snapshot; nothing to do"
     github.check_assertions()
+
+
+@pytest.mark.parametrize("answer", [[], {"object": None}, {"object": {}}])
+def test_an_answer_of_another_shape_is_a_message_not_a_traceback(project, run, github, answer):
+    project.write("archive/evidence.json", "{}\n")
+    github.expect_ordered_request(
+        re.compile(rf"^{REPO}/git/ref/heads/unkept(/|%2F)archive$")
+    ).respond_with_json(answer)
+    result = run(
+        "--root", project.root, "propose", "archive/evidence.json",
+        "--branch", "unkept/archive", "--title", "Archive",
+    )  # fmt: skip
+    assert result.code == 1
+    assert result.err.strip() == (
+        "unkept: error: GET git/ref/heads/unkept/archive: expected an answer with ['object']['sha']"
+    )

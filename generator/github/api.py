@@ -14,6 +14,19 @@ from generator.github.http import WebClient
 API_VERSION = "2022-11-28"
 
 
+def field(answer: Any, *keys: str | int, what: str = "") -> Any:
+    """`answer[key1][key2]...`, or a ServiceError saying the answer had another shape (a
+    changed or hostile service is a message, never a traceback)."""
+    value = answer
+    for key in keys:
+        try:
+            value = value[key]
+        except (KeyError, IndexError, TypeError):
+            path = "".join(f"[{k!r}]" for k in keys)
+            raise ServiceError(f"{what or 'GitHub'}: expected an answer with {path}") from None
+    return value
+
+
 @dataclass
 class GitHub:
     """One repository on GitHub."""
@@ -92,7 +105,7 @@ class GitHub:
             ref = self.get(f"git/ref/heads/{quote(branch, safe='')}")
         except NotFound:
             return None
-        return ref["object"]["sha"]
+        return str(field(ref, "object", "sha", what=f"GET git/ref/heads/{branch}"))
 
     def create_branch(self, branch: str, sha: str) -> None:
         self.post("git/refs", {"ref": f"refs/heads/{branch}", "sha": sha})
@@ -118,15 +131,18 @@ class GitHub:
     def open_pull(self, branch: str) -> dict[str, Any] | None:
         owner = self.repo.split("/")[0]
         pulls = self.get("pulls", params={"state": "open", "head": f"{owner}:{branch}"})
-        return pulls[0] if pulls else None
+        if not isinstance(pulls, list):
+            raise ServiceError("GET pulls: expected a list of pull requests")
+        return field(pulls, 0, what="GET pulls") if pulls else None
 
     def create_pull(self, branch: str, base: str, title: str, body: str) -> dict[str, Any]:
         return self.post("pulls", {"head": branch, "base": base, "title": title, "body": body})
 
     # Tags and releases ---------------------------------------------------------------------
     def tags(self, prefix: str) -> list[str]:
-        refs = self.get(f"git/matching-refs/tags/{quote(prefix)}")
-        return [r["ref"].removeprefix("refs/tags/") for r in refs or []]
+        refs = self.get(f"git/matching-refs/tags/{quote(prefix)}") or []
+        what = "GET git/matching-refs/tags"
+        return [str(field(r, "ref", what=what)).removeprefix("refs/tags/") for r in refs]
 
     def create_tag(self, tag: str, sha: str) -> None:
         self.post("git/refs", {"ref": f"refs/tags/{tag}", "sha": sha})

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from generator.github.api import GitHub
+from generator.github.api import GitHub, field
 
 DATA_FILES = ("brands.csv", "promises.csv", "cases.json", "datapackage.json")
 MEDIA_TYPES = {".csv": "text/csv", ".json": "application/json"}
@@ -35,6 +35,9 @@ def release_snapshot(github: GitHub, data_dir: Path, *, as_of: dt.date, commit: 
     for name in DATA_FILES:
         path = data_dir / name
         github.upload_asset(
-            created["upload_url"], name, path.read_bytes(), MEDIA_TYPES[path.suffix]
+            str(field(created, "upload_url", what="POST releases")),
+            name,
+            path.read_bytes(),
+            MEDIA_TYPES[path.suffix],
         )
     return tag

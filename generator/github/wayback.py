@@ -57,6 +57,8 @@ class Summary:
     archived: list[str] = field(default_factory=list)
     found: list[str] = field(default_factory=list)
     gone: list[str] = field(default_factory=list)
+    unknown: list[str] = field(default_factory=list)
+    """Originals that did not answer this time (a reset, a timeout): not marked gone."""
     failed: list[tuple[str, str]] = field(default_factory=list)
     left: int = 0
     requests: int = 0
@@ -64,10 +66,12 @@ class Summary:
     def text(self) -> str:
         lines = [
             f"Archived {len(self.archived)} new links; found {len(self.found)} existing "
-            f"snapshots; {len(self.gone)} originals gone; {len(self.failed)} failed; "
+            f"snapshots; {len(self.gone)} originals gone; {len(self.unknown)} originals did not "
+            f"answer (tried again next run); {len(self.failed)} failed; "
             f"{self.left} left for the next run; {self.requests} requests."
         ]
         lines += [f"  gone: {u}" for u in self.gone]
+        lines += [f"  no answer: {u}" for u in self.unknown]
         lines += [f"  failed: {u}: {why}" for u, why in self.failed]
         return "\n".join(lines)
 
@@ -76,16 +80,23 @@ def _snapshot_url(endpoints: Endpoints, timestamp: str, url: str) -> str:
     return f"{endpoints.web.rstrip('/')}/{timestamp}/{url}"
 
 
-def _timestamp_day(timestamp: str) -> str:
-    return f"{timestamp[:4]}-{timestamp[4:6]}-{timestamp[6:8]}"
+def _timestamp_day(timestamp: str) -> str | None:
+    """`20261124093000` -> `2026-11-24`; None for a timestamp that is no moment."""
+    try:
+        return dt.datetime.strptime(timestamp, "%Y%m%d%H%M%S").date().isoformat()
+    except ValueError:
+        return None
 
 
 def find_snapshot(client: WebClient, endpoints: Endpoints, url: str) -> str | None:
     """The timestamp of an existing snapshot of `url`, if the Wayback Machine has one."""
     answer = client.json("GET", endpoints.availability, params={"url": url})
-    closest = ((answer or {}).get("archived_snapshots") or {}).get("closest") or {}
+    snapshots = answer.get("archived_snapshots") if isinstance(answer, dict) else None
+    closest = snapshots.get("closest") if isinstance(snapshots, dict) else None
+    if not isinstance(closest, dict):
+        return None
     timestamp = str(closest.get("timestamp", ""))
-    if closest.get("available") and re.fullmatch(r"\d{14}", timestamp):
+    if closest.get("available") is True and _timestamp_day(timestamp):
         return timestamp
     return None
 
@@ -99,7 +110,7 @@ def save_snapshot(client: WebClient, endpoints: Endpoints, url: str) -> str:
         *(r.headers.get("Location", "") for r in response.history),
     ):
         match = _SNAPSHOT.search(candidate or "")
-        if match:
+        if match and _timestamp_day(match.group(1)):
             return match.group(1)
     raise ServiceError(f"saving {url}: the answer named no snapshot")
 
@@ -158,9 +169,21 @@ def archive_links(
                 if timestamp:
                     snapshot = _snapshot_url(endpoints, timestamp, url)
                     archived_on = _timestamp_day(timestamp)
-            records[url] = Record(snapshot, archived_on, status, today.isoformat())
-            if status is None or status in GONE_STATUSES:
-                summary.gone.append(url)
+            if status is None:  # no answer: unknown, tried again next run (never "gone")
+                summary.unknown.append(url)
+                known, checked = (
+                    (record.original_status, record.checked_on)
+                    if record
+                    else (
+                        None,
+                        today.isoformat(),
+                    )
+                )
+                records[url] = Record(snapshot, archived_on, known, checked)
+            else:
+                records[url] = Record(snapshot, archived_on, status, today.isoformat())
+                if status in GONE_STATUSES:
+                    summary.gone.append(url)
             save_records(path, records)
         except BudgetExhausted:
             summary.left = len(queue) - index

@@ -29,14 +29,15 @@ class Record:
     archived_on: str | None
     """Day of the snapshot (ISO 8601)."""
     original_status: int | None
-    """HTTP status of the original at the last check; None when it did not answer."""
+    """HTTP status of the original at the last check that got an answer; None when none
+    did yet (a reset or a timeout is not knowledge: the link is tried again next run)."""
     checked_on: str
     """Day of the last check of the original."""
 
     @property
     def original_gone(self) -> bool:
-        """The original no longer answers, or answers that it is gone."""
-        return self.original_status is None or self.original_status in GONE_STATUSES
+        """The original's own server answered that it is gone (404, 410)."""
+        return self.original_status in GONE_STATUSES
 
 
 def load_records(path: Path) -> dict[str, Record]:

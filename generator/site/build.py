@@ -9,12 +9,15 @@ place, so a failed build leaves the previous site untouched.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import fcntl
 import os
 import re
 import shutil
 import subprocess
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -50,6 +53,27 @@ def build_site(
     """Check the cases, then build the site into `site/`; raise an UnkeptError otherwise."""
     started = time.perf_counter()
     root = root.absolute()
+    with build_lock(root):
+        recover(root, site_dir)
+        return _build_locked(
+            root,
+            as_of=as_of,
+            settings=settings,
+            config_file=config_file,
+            site_dir=site_dir,
+            started=started,
+        )
+
+
+def _build_locked(
+    root: Path,
+    *,
+    as_of: dt.date,
+    settings: Settings,
+    config_file: str,
+    site_dir: str,
+    started: float,
+) -> BuildResult:
     new_site = staging(root)
     downloads = new_site.with_name(f"{new_site.name}-downloads")
     for folder in (new_site, downloads):
@@ -207,6 +231,38 @@ def git_commit(root: Path, cases_dir: str = "cases") -> str:
     except (OSError, subprocess.SubprocessError):
         return "uncommitted"
     return f"{commit}+changes" if dirty else commit
+
+
+@contextlib.contextmanager
+def build_lock(root: Path) -> Iterator[None]:
+    """One build at a time in a project folder: a second one says so and stops, instead of
+    both reporting success over a site that matches neither day. The lock is on the folder
+    itself (no file to leave behind or to write) and dies with its process."""
+    fd = os.open(root, os.O_RDONLY)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise BuildFailed(
+                "another unkept build is running in this folder; the site was not built: "
+                "wait for it to finish"
+            ) from None
+        yield
+    finally:
+        os.close(fd)  # closing releases the lock
+
+
+def recover(root: Path, site_dir: str = "site") -> None:
+    """Undo what a killed build left (under the lock, no other build runs here): the
+    previous site put back if the kill fell between the swap's two renames, and the
+    half-built copies removed."""
+    target = root / site_dir
+    kept = sorted(root.glob(f"{site_dir}.old-*"), key=lambda p: p.stat().st_mtime)
+    if not target.exists() and kept:
+        kept.pop().rename(target)
+    for leftover in [*kept, *root.glob(f"{site_dir}.tmp-*")]:
+        if leftover.is_dir() and not leftover.is_symlink():
+            shutil.rmtree(leftover, ignore_errors=True)
 
 
 def _swap_into_place(new: Path, target: Path) -> None:
