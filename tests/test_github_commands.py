@@ -201,34 +201,42 @@ def data_dir(project):
     return project.root / "site" / "data"
 
 
-def test_release_tags_the_first_publish_of_the_month(project, run, github, data_dir):
-    github.expect_ordered_request(
-        f"{REPO}/git/matching-refs/tags/ranking-2026-11-"
-    ).respond_with_json([])
-    refs: list = []
-    github.expect_ordered_request(f"{REPO}/git/refs", method="POST").respond_with_handler(
-        recorder(refs, {})
-    )
-    releases: list = []
-    upload = github.url_for("/uploads/releases/1/assets") + "{?name,label}"
-    github.expect_ordered_request(f"{REPO}/releases", method="POST").respond_with_handler(
-        recorder(releases, {"upload_url": upload})
-    )
-    uploaded: list = []
+def release_run(run, project, data_dir):
+    return run(
+        "--root", project.root, "release", "--as-of", AS_OF, "--commit", "b" * 40,
+        "--data-dir", data_dir,
+    )  # fmt: skip
 
+
+def uploads(github, uploaded, status=201):
     def asset(request):
         uploaded.append((request.args["name"], request.headers["Content-Type"], request.data))
-        return Response("{}", status=201, content_type="application/json")
+        return Response("{}", status=status, content_type="application/json")
 
-    github.expect_request("/uploads/releases/1/assets", method="POST").respond_with_handler(asset)
-    sha = "b" * 40
-    result = run(
-        "--root", project.root, "release", "--as-of", AS_OF, "--commit", sha, "--data-dir", data_dir
+    github.expect_request("/uploads/releases/7/assets", method="POST").respond_with_handler(asset)
+
+
+def test_release_makes_a_draft_uploads_the_data_then_publishes(project, run, github, data_dir):
+    upload = github.url_for("/uploads/releases/7/assets") + "{?name,label}"
+    github.expect_ordered_request(f"{REPO}/releases", method="GET").respond_with_json(
+        [{"id": 3, "tag_name": "ranking-2026-10-01", "draft": False}]
     )
+    releases: list = []
+    github.expect_ordered_request(f"{REPO}/releases", method="POST").respond_with_handler(
+        recorder(releases, {"id": 7, "upload_url": upload, "assets": []})
+    )
+    uploaded: list = []
+    uploads(github, uploaded)
+    published: list = []
+    github.expect_request(f"{REPO}/releases/7", method="PATCH").respond_with_handler(
+        recorder(published, {"id": 7}, status=200)
+    )
+    result = release_run(run, project, data_dir)
     assert result.code == 0, result.err
     assert result.out.strip() == "Released ranking-2026-11-24"
-    assert refs == [{"ref": "refs/tags/ranking-2026-11-24", "sha": sha}]
     assert releases[0]["tag_name"] == "ranking-2026-11-24"
+    assert releases[0]["target_commitish"] == "b" * 40
+    assert releases[0]["draft"] is True  # the tag is made only when it is published
     assert (
         "git checkout ranking-2026-11-24 && unkept build --as-of 2026-11-24"
         in (releases[0]["body"])
@@ -240,23 +248,66 @@ def test_release_tags_the_first_publish_of_the_month(project, run, github, data_
         "datapackage.json",
     ]
     assert uploaded[0][1:] == ("text/csv", b"brands.csv content\n")
+    assert published == [{"draft": False}]
+
+
+def test_a_failed_upload_leaves_a_draft_the_next_run_completes(project, run, github, data_dir):
+    """Tagging first once left a tag without a release, and every later run said "nothing
+    to do": the month's citable snapshot never existed."""
+    upload = github.url_for("/uploads/releases/7/assets") + "{?name,label}"
+    github.expect_ordered_request(f"{REPO}/releases", method="GET").respond_with_json([])
+    github.expect_ordered_request(f"{REPO}/releases", method="POST").respond_with_json(
+        {"id": 7, "upload_url": upload, "assets": []}, status=201
+    )
+    uploaded: list = []
+    uploads(github, uploaded, status=502)
+    first = release_run(run, project, data_dir)
+    assert first.code == 1
+    assert "not sent again, as it may have taken effect" in first.err
+    github.clear()
+
+    draft = {
+        "id": 7,
+        "tag_name": "ranking-2026-11-24",
+        "draft": True,
+        "upload_url": upload,
+        "assets": [{"name": "brands.csv"}],  # the first upload had worked after all
+    }
+    github.expect_ordered_request(f"{REPO}/releases", method="GET").respond_with_json([draft])
+    uploaded.clear()
+    uploads(github, uploaded)
+    published: list = []
+    github.expect_request(f"{REPO}/releases/7", method="PATCH").respond_with_handler(
+        recorder(published, {"id": 7}, status=200)
+    )
+    second = release_run(run, project, data_dir)
+    assert second.code == 0, second.err
+    assert [u[0] for u in uploaded] == ["promises.csv", "cases.json", "datapackage.json"]
+    assert published == [{"draft": False}]
+
+
+def test_an_earlier_days_unfinished_draft_is_replaced(project, run, github, data_dir):
+    upload = github.url_for("/uploads/releases/7/assets") + "{?name,label}"
+    github.expect_ordered_request(f"{REPO}/releases", method="GET").respond_with_json(
+        [{"id": 5, "tag_name": "ranking-2026-11-02", "draft": True}]
+    )
+    github.expect_ordered_request(f"{REPO}/releases/5", method="DELETE").respond_with_data(
+        "", status=204
+    )
+    github.expect_ordered_request(f"{REPO}/releases", method="POST").respond_with_json(
+        {"id": 7, "upload_url": upload, "assets": []}, status=201
+    )
+    uploads(github, [])
+    github.expect_request(f"{REPO}/releases/7", method="PATCH").respond_with_json({}, status=200)
+    assert release_run(run, project, data_dir).code == 0
+    github.check_assertions()
 
 
 def test_release_does_nothing_when_the_month_has_its_snapshot(project, run, github, data_dir):
-    github.expect_request(f"{REPO}/git/matching-refs/tags/ranking-2026-11-").respond_with_json(
-        [{"ref": "refs/tags/ranking-2026-11-02"}]
+    github.expect_request(f"{REPO}/releases").respond_with_json(
+        [{"id": 2, "tag_name": "ranking-2026-11-02", "draft": False}]
     )
-    result = run(
-        "--root",
-        project.root,
-        "release",
-        "--as-of",
-        AS_OF,
-        "--commit",
-        "c" * 40,
-        "--data-dir",
-        data_dir,
-    )
+    result = release_run(run, project, data_dir)
     assert result.code == 0
     assert result.out.strip() == "2026-11 already has its snapshot; nothing to do"
     github.check_assertions()

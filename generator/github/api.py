@@ -139,16 +139,28 @@ class GitHub:
         return self.post("pulls", {"head": branch, "base": base, "title": title, "body": body})
 
     # Tags and releases ---------------------------------------------------------------------
-    def tags(self, prefix: str) -> list[str]:
-        refs = self.get(f"git/matching-refs/tags/{quote(prefix)}") or []
-        what = "GET git/matching-refs/tags"
-        return [str(field(r, "ref", what=what)).removeprefix("refs/tags/") for r in refs]
+    def releases(self) -> list[dict[str, Any]]:
+        """The repository's releases, drafts included (for a token that may push)."""
+        return [r for r in self.pages("releases", {}, limit=3) if isinstance(r, dict)]
 
-    def create_tag(self, tag: str, sha: str) -> None:
-        self.post("git/refs", {"ref": f"refs/tags/{tag}", "sha": sha})
+    def create_draft_release(self, tag: str, commit: str, name: str, body: str) -> dict[str, Any]:
+        """A draft release: its tag is made on `commit` only when it is published."""
+        return self.post(
+            "releases",
+            {
+                "tag_name": tag,
+                "target_commitish": commit,
+                "name": name,
+                "body": body,
+                "draft": True,
+            },
+        )
 
-    def create_release(self, tag: str, name: str, body: str) -> dict[str, Any]:
-        return self.post("releases", {"tag_name": tag, "name": name, "body": body})
+    def publish_release(self, release_id: int) -> dict[str, Any]:
+        return self.patch(f"releases/{release_id}", {"draft": False})
+
+    def delete_release(self, release_id: int) -> None:
+        self.client.json("DELETE", self._path(f"releases/{release_id}"))
 
     def upload_asset(self, upload_url: str, name: str, content: bytes, media_type: str) -> None:
         url = upload_url.split("{", 1)[0]
