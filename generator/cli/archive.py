@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import time
 
 import click
 
@@ -13,8 +14,15 @@ from generator.errors import ExitStatus
 @click.command(short_help="Archive evidence links in the Wayback Machine.")
 @as_of_option
 @max_requests_option(200)
+@click.option(
+    "--max-minutes",
+    type=click.IntRange(min=1),
+    default=40,
+    show_default=True,
+    help="Start no request after this many minutes; the rest waits for the next run.",
+)
 @pass_app
-def archive(app: App, as_of: dt.date | None, max_requests: int) -> int:
+def archive(app: App, as_of: dt.date | None, max_requests: int, max_minutes: int) -> int:
     """Archive every evidence and source link not yet archived.
 
     Also checks that the originals still answer. Results go to archive/evidence.json, never
@@ -24,6 +32,7 @@ def archive(app: App, as_of: dt.date | None, max_requests: int) -> int:
     from generator.github.wayback import Endpoints, archive_links
     from generator.load.archive_records import ARCHIVE_FILE
 
+    stop_at = time.monotonic() + 60 * max_minutes
     day = app.as_of(as_of)
     corpus = app.load_valid(day)
     settings = app.settings
@@ -35,6 +44,7 @@ def archive(app: App, as_of: dt.date | None, max_requests: int) -> int:
             retries=retries,
             timeout=settings.http_timeout,
             backoff=settings.http_backoff,
+            stop_at=stop_at,
         )
 
     summary = archive_links(

@@ -57,6 +57,9 @@ class WebClient:
     clock: Callable[[], float] = field(default=time.time, repr=False)
     used: int = 0
     """Requests made so far."""
+    stop_at: float | None = None
+    """`time.monotonic()` after which no request starts: the run's time limit, so that a job
+    ends within its own whatever one slow host does."""
 
     def __post_init__(self) -> None:
         self.session = requests.Session()
@@ -78,6 +81,11 @@ class WebClient:
         delay = self.backoff
         response: requests.Response | None = None
         for attempt in range(self.retries + 1):
+            if self.stop_at is not None and time.monotonic() >= self.stop_at:
+                raise BudgetExhausted(
+                    f"stopped at the run's time limit after {self.used} requests; run again "
+                    "to continue"
+                )
             if self.used >= self.max_requests:
                 raise BudgetExhausted(
                     f"stopped after {self.used} requests (the limit for one "
