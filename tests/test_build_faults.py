@@ -89,3 +89,43 @@ def test_workers_die_with_their_killed_parent(tmp_path):
         assert not any(alive(p) for p in workers)
     finally:
         parent.kill()
+
+
+def forge(path, change):
+    """Rewrite a cache file's entries with `change`, with a checksum that matches."""
+    import hashlib
+    import json
+
+    head, _, body = path.read_bytes().partition(b"\n")
+    entries = json.loads(body)
+    change(entries)
+    body = json.dumps(entries, separators=(",", ":"), sort_keys=True).encode()
+    header = json.loads(head)
+    header["checksum"] = hashlib.sha256(body).hexdigest()
+    path.write_bytes(json.dumps(header).encode() + b"\n" + body)
+
+
+@pytest.mark.parametrize("bad", [{}, {"title": 3}, [], "x"], ids=["empty", "wrong", "list", "text"])
+def test_a_forged_cache_entry_is_a_cache_miss_not_a_traceback(built_demo, bad):
+    root, before = built_demo
+    docs = root / ".unkept-cache" / "docs.json"
+    forge(docs, lambda entries: entries.update(dict.fromkeys(entries, bad)))
+    result = build(root)
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr
+    assert tree_digest(root / "site") == before
+
+
+def test_an_unwritable_cache_is_a_warning_and_the_build_goes_on(built_demo):
+    import shutil
+
+    root, before = built_demo
+    shutil.rmtree(root / ".unkept-cache")
+    (root / ".unkept-cache").write_text("not a folder\n")
+    result = build(root)
+    assert result.returncode == 0, result.stderr
+    warnings = [line for line in result.stderr.splitlines() if line.startswith("unkept: warning")]
+    assert warnings
+    assert all(line.startswith("unkept: warning: .unkept-cache") for line in warnings), warnings
+    assert "tmp" not in result.stderr
+    assert tree_digest(root / "site") == before

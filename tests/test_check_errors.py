@@ -814,3 +814,27 @@ def test_a_brand_contact_must_be_an_address_or_a_number(project, run):
         "cases/acme/brand.yml:7:12: contacts[0]: expected an e-mail address or a phone number, "
         "got 'hello'"
     ]
+
+
+def test_personal_data_in_a_links_query_is_refused(project, run):
+    project.case(
+        VALID_CASE + "    evidence:\n      - https://brand.example/form?tel=0612345678&ok=1\n"
+    )
+    result = run("--root", project.root, "check", "--as-of", AS_OF)
+    assert result.code == 1
+    assert result.out.splitlines() == [
+        f"{FILE}:13:9: promises[0].evidence[0]: expected no personal data, got what looks like "
+        "a phone number (starting '06…' at character 5); remove it or replace it with [redacted]"
+    ]
+
+
+def test_personal_data_in_a_brand_file_is_refused(project, run):
+    brand = project.cases / "acme" / "brand.yml"
+    brand.write_text(brand.read_text() + "aliases: [Acme (ask jane.doe@mail.example)]\n")
+    result = run("--root", project.root, "check", "--as-of", AS_OF)
+    assert result.code == 1
+    assert result.out.splitlines() == [
+        "cases/acme/brand.yml:7:11: aliases[0]: expected no personal data, got what looks like "
+        "an e-mail address (starting 'ja…' at character 11); remove it or replace it with "
+        "[redacted]"
+    ]

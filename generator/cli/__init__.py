@@ -7,6 +7,7 @@ invalid or the work failed, 2 when the command itself is wrong.
 
 from __future__ import annotations
 
+import logging
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -41,6 +42,18 @@ def report(error: UnkeptError) -> ExitStatus:
         click.echo(answer, err=True)
     click.echo(f"unkept: error: {error}", err=True)
     return error.exit_status
+
+
+class _Warnings(logging.Handler):
+    """Shows the library's warnings on stderr, as `unkept: warning: ...`."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        click.echo(f"unkept: warning: {record.getMessage()}", err=True)
+
+
+_LOG = logging.getLogger("unkept")
+_LOG.addHandler(_Warnings(logging.WARNING))
+_LOG.propagate = False
 
 
 class Unkept(click.Group):

@@ -14,6 +14,7 @@ import datetime as dt
 import functools
 import hashlib
 import json
+import logging
 import os
 import shutil
 import time
@@ -25,6 +26,18 @@ from typing import Any, NamedTuple
 
 from generator import FORMAT_VERSION, __version__
 from generator.atomic import write_atomic
+
+LOG = logging.getLogger("unkept")
+"""Warnings for the person running unkept (the command line shows them on stderr)."""
+
+
+def _relative(name: object, root: Path) -> str:
+    """A file named in a warning, relative to the project root when it lies inside it."""
+    try:
+        return Path(str(name)).relative_to(root).as_posix()
+    except ValueError:
+        return str(name)
+
 
 CACHE_DIR = ".unkept-cache"
 CHECK_INDEX = "check-index.json"
@@ -249,7 +262,18 @@ class CheckCache:
                 self.forget(gone)
 
     def save(self) -> None:
-        """Write the index (and the case data, for builds) atomically, when they changed."""
+        """Write the index (and the case data, for builds) atomically, when they changed; a
+        cache that cannot be written is a warning (the next run is only slower)."""
+        try:
+            self._save()
+        except OSError as exc:
+            LOG.warning(
+                "%s: %s; the validation cache was not saved (the next run reads every file again)",
+                _relative(exc.filename, self.path.parent.parent),
+                exc.strerror or exc,
+            )
+
+    def _save(self) -> None:
         if self.docs_changed or ("docs" in self.__dict__ and self.changed):
             rows = (Entry.from_row(row) for row in self.entries.values())
             live = {entry.digest for entry in rows if entry}

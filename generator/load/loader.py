@@ -223,6 +223,17 @@ def load_cases(
         return [item for chunk in pool.map(_load_chunk, chunks) for item in chunk]
 
 
+def _cached_case(case_file: CaseFile, data: object, content_digest: str) -> Case | None:
+    """The case built from cached data, or None when the data cannot make one (the cache
+    is untrusted: a bad entry is a cache miss, never a traceback)."""
+    if not isinstance(data, dict):
+        return None
+    try:
+        return case_file.case(data, content_digest)
+    except (KeyError, TypeError, ValueError, AttributeError, IndexError):
+        return None
+
+
 def load_corpus(
     root: Path,
     *,
@@ -285,11 +296,12 @@ def load_corpus(
             if keep_cases:  # a build: the validated data, from the cache instead of YAML
                 content_digest = cache.digest_of(relative) or ""
                 data = cache.load_doc(content_digest)
-                if data is None:
+                case = _cached_case(case_file, data, content_digest)
+                if case is None:  # missing, or not what a valid case makes: read the file
                     todo.append(case_file)
                     continue
                 if case_file.brand in brands:
-                    cases.append(case_file.case(data, content_digest))
+                    cases.append(case)
             files += 1
             valid += case_file.brand in brands
     contacts = {slug: PublicContacts.of(brand) for slug, brand in brands.items()}

@@ -183,7 +183,22 @@ def case_violations(
     add(has_no_personal_data(case.withdrawn_reason, country, ("withdrawn_reason",), public))
     for i, source in enumerate(case.sources):
         add(has_no_personal_data(source.title, country, ("sources", i, "title"), public))
+        add(has_no_personal_data(_query(source.url), country, ("sources", i, "url"), public))
+    for p in case.promises:
+        for j, link in enumerate(p.evidence):
+            at = ("promises", p.index, "evidence", j)
+            add(has_no_personal_data(_query(link), country, at, public))
+    for i, reply in enumerate(case.brand_reply):
+        add(has_no_personal_data(_query(reply.url), country, ("brand_reply", i, "url"), public))
     return out
+
+
+def _query(url: str | None) -> str | None:
+    """The part of a link that carries what someone typed in a form (`?email=...&tel=...`)."""
+    if not url:
+        return None
+    parts = urlsplit(url)
+    return f"{parts.query} {parts.fragment}".strip() or None
 
 
 STRUCTURED = frozenset(
@@ -368,6 +383,15 @@ def brand_violations(brand: Brand) -> list[Violation]:
     """Every rule broken by a brand file: each contact is an e-mail address or a phone
     number, and each maintainer's proof is the brand's own page."""
     out = []
+    public = PublicContacts.of(brand)
+    country = brand.country or "FR"
+    out.extend(has_no_personal_data(brand.name, country, ("name",), public))
+    for i, alias in enumerate(brand.aliases):
+        out.extend(has_no_personal_data(alias, country, ("aliases", i), public))
+    for i, (_, proof) in enumerate(brand.proofs):
+        out.extend(
+            has_no_personal_data(_query(proof), country, ("maintainers", i, "proof"), public)
+        )
     for i, contact in enumerate(brand.contacts):
         if not is_a_contact(contact, brand.country or "FR"):
             out.append(

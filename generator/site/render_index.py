@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from generator.load.cache import CACHE_DIR, FileStamp, generator_key, read_index, write_index
+from generator.load.cache import CACHE_DIR, LOG, FileStamp, generator_key, read_index, write_index
 from generator.model.values import Case
 
 RENDER_INDEX = "render-index.json"
@@ -117,5 +117,13 @@ class RenderIndex:
         self.path.unlink(missing_ok=True)
 
     def save(self, rows: Iterable[tuple[str, list]]) -> None:
-        """Record the page files of a build that wrote or kept every one of them."""
-        write_index(self.path, MAGIC, dict(rows))
+        """Record the page files of a build that wrote or kept every one of them; an index
+        that cannot be written is a warning (the next build renders every page)."""
+        try:
+            write_index(self.path, MAGIC, dict(rows))
+        except OSError as exc:
+            LOG.warning(
+                "%s: %s; the render index was not saved (the next build renders every page)",
+                exc.filename,
+                exc.strerror or exc,
+            )
