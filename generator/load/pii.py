@@ -39,6 +39,7 @@ _SPELT_EMAIL = re.compile(
     re.IGNORECASE,
 )
 _SPELT_DOT = re.compile(_DOT, re.IGNORECASE)
+_BRACKETED_AT = re.compile(r"[\[\(\{<]\s*at\b")
 _SPACES = re.compile(r"[\u00a0\u2000-\u200a\u202f\u205f\u3000]")
 _A_CARD_BEFORE = re.compile(
     r"(?:carte|card|\bcb\b|visa|mastercard|amex|american express|paid with|payé)[^0-9]{0,16}$",
@@ -87,6 +88,8 @@ def normalise(text: str) -> str:
     """The text as the matchers read it: full-width and other compatibility forms folded
     (NFKC: the full-width at sign is `@`), every kind of space a plain one. Offsets stay
     those of the original text: a character whose folded form is longer is left as it is."""
+    if text.isascii():
+        return text  # nothing to fold, and no space but the plain one
     folded = unicodedata.normalize("NFKC", text)
     if len(folded) != len(text):  # a ligature or the like: keep offsets, fold what we can
         folded = "".join(
@@ -146,15 +149,18 @@ def _is_business_line(number: phonenumbers.PhoneNumber) -> bool:
 def find_personal_data(text: str, country: str) -> list[Finding]:
     """Every e-mail address, phone number, IBAN, RIB and card number in `text`."""
     plain = normalise(text)
-    found = [
-        Finding("an e-mail address", m.start(), _mask(m.group()), Code.CASE_PII_EMAIL, m.group())
-        for m in _EMAIL.finditer(plain)
-    ]
-    if (
-        " at " in plain.lower()
-        or "arobase" in plain.lower()
-        or re.search(r"[\[\(\{<]\s*at", plain, re.I)
-    ):
+    found = (
+        [
+            Finding(
+                "an e-mail address", m.start(), _mask(m.group()), Code.CASE_PII_EMAIL, m.group()
+            )
+            for m in _EMAIL.finditer(plain)
+        ]
+        if "@" in plain or "%40" in plain  # the pattern is slow to fail: look first
+        else []
+    )
+    low = plain.lower()
+    if " at " in low or "arobase" in low or _BRACKETED_AT.search(low):
         seen = {f.offset for f in found}
         for m in _SPELT_EMAIL.finditer(plain):
             if m.start() not in seen and _looks_spelt(m):
