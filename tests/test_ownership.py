@@ -444,3 +444,50 @@ def test_diff_shows_a_brand_name_as_text_in_the_job_summary(repo, run):
     )
     assert "](" not in row.replace(r"\](", "")
     assert "@\u2060org/team" in row
+
+
+def test_a_pull_request_that_edits_the_rules_own_code_is_still_judged_by_the_base(tmp_path, run):
+    """What check.yml's rules job does, on a real repository: the PR turns the rules off in
+    its own copy of the generator; the base's code, run on the PR's tree as data, is not
+    fooled (and the PR's own code would have been)."""
+    import shutil
+    import subprocess
+    import sys
+
+    from tests.support import REPO
+
+    root = tmp_path / "tracker"
+    shutil.copytree(REPO / "generator", root / "generator")
+    (root / "cases" / "acme").mkdir(parents=True)
+    (root / "cases" / "acme" / "brand.yml").write_text("name: Acme\n")
+    (root / "cases" / "acme" / "acme-ann.yml").write_text(ANN)
+    git(root, "init", "-q", "-b", "main")
+    git(root, "add", "-A")
+    git(root, "commit", "-qm", "base")
+    git(root, "checkout", "-qb", "pr")
+    rules = root / "generator" / "review" / "ownership.py"
+    rules.write_text(
+        rules.read_text().replace(
+            '    """Every ownership rule the changes since `base` break',
+            '    return []\n    """Every ownership rule the changes since `base` break',
+        )
+    )
+    (root / "cases" / "acme" / "acme-ann.yml").write_text(ANN.replace("never made", "made"))
+    args = ["--root", root, "check", "--as-of", AS_OF, "--author", "demo-bob", "--base", "main"]
+    trusted = run(*args)  # the base's code: this test's own generator
+    assert trusted.code == 1
+    assert "(rule: case-owner)" in trusted.out
+    own = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import sys; from generator.cli import main; sys.exit(main(sys.argv[1:]))",
+            *map(str, args),
+        ],
+        cwd=root,
+        env={"PYTHONPATH": str(root), "PATH": "/usr/bin:/bin"},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert own.returncode == 0, own.stdout + own.stderr  # why the PR's code must not judge

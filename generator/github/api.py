@@ -70,7 +70,14 @@ class GitHub:
     def open_issues(self, label: str) -> list[dict[str, Any]]:
         """Open issues with `label` (pull requests excluded)."""
         issues = self.pages("issues", {"state": "open", "labels": label})
-        return [i for i in issues if isinstance(i, dict) and "pull_request" not in i]
+        return [
+            i
+            for i in issues
+            if isinstance(i, dict)
+            and "pull_request" not in i
+            and isinstance(i.get("number"), int)  # an answer of another shape is no issue
+            and isinstance(i.get("body") or "", str)
+        ]
 
     def create_issue(self, title: str, body: str, labels: list[str]) -> dict[str, Any]:
         return self.post("issues", {"title": title, "body": body, "labels": labels})
