@@ -43,7 +43,7 @@ def test_a_kill_between_the_swaps_renames_is_recovered_by_the_next_build(built_d
     result = build(root)  # fails on the broken case, yet puts the previous site back
     assert result.returncode == 1
     assert tree_digest(root / "site") == before
-    assert sorted(p.name for p in root.iterdir() if p.name.startswith("site")) == ["site"]
+    assert sorted(p.name for p in root.iterdir() if p.name.startswith("site.")) == []
 
 
 WORKERS = """
@@ -89,6 +89,8 @@ def test_workers_die_with_their_killed_parent(tmp_path):
         assert not any(alive(p) for p in workers)
     finally:
         parent.kill()
+        parent.wait()
+        parent.stdout.close()
 
 
 def forge(path, change):
@@ -113,19 +115,4 @@ def test_a_forged_cache_entry_is_a_cache_miss_not_a_traceback(built_demo, bad):
     result = build(root)
     assert result.returncode == 0, result.stderr
     assert "Traceback" not in result.stderr
-    assert tree_digest(root / "site") == before
-
-
-def test_an_unwritable_cache_is_a_warning_and_the_build_goes_on(built_demo):
-    import shutil
-
-    root, before = built_demo
-    shutil.rmtree(root / ".unkept-cache")
-    (root / ".unkept-cache").write_text("not a folder\n")
-    result = build(root)
-    assert result.returncode == 0, result.stderr
-    warnings = [line for line in result.stderr.splitlines() if line.startswith("unkept: warning")]
-    assert warnings
-    assert all(line.startswith("unkept: warning: .unkept-cache") for line in warnings), warnings
-    assert "tmp" not in result.stderr
     assert tree_digest(root / "site") == before

@@ -199,8 +199,10 @@ def test_csv_files_read_back_and_neutralise_formulas(site):
     assert b"\r\n" in raw
     assert raw.startswith(b'"case_id","promise","brand_id","kind","made_on","due",')
     # every text cell in quotes, so a ";" spreadsheet cannot split one and run its second half
-    row = next(line for line in raw.split(b"\r\n") if line.startswith(b'"velora-cancelled'))
-    assert row.startswith(b'"velora-cancelled-flight-refund",1,"velora-air","refund",')
+    rows = raw.split(b"\r\n")
+    assert any(
+        r.startswith(b'"velora-cancelled-flight-refund",2,"velora-air","refund",') for r in rows
+    )
     refund = next(
         p
         for p in promises
@@ -576,31 +578,34 @@ def test_the_build_saves_the_validation_cache_for_the_next_run(built_demo, monke
     assert {Entry.from_row(row).digest for row in files.values()} == set(cache.docs)
 
 
-def test_a_cache_folder_that_cannot_be_written_fails_the_build_clearly(built_demo):
+def test_a_cache_folder_that_cannot_be_written_is_a_warning_and_the_build_goes_on(built_demo):
     root, before = built_demo
     shutil.rmtree(root / ".unkept-cache")
     (root / ".unkept-cache").write_text("a file where the cache folder goes\n")
     result = build(root)
-    assert result.returncode == 1
-    assert result.stderr == (  # the render index is the first cache file the build writes
-        "unkept: error: .unkept-cache/render-index.json: Not a directory; "
-        "the previous site/ is unchanged.\n"
-    )
+    assert result.returncode == 0, result.stderr
+    warnings = result.stderr.splitlines()
+    assert warnings == [
+        "unkept: warning: .unkept-cache: File exists; the render index was not saved (the "
+        "next build renders every page)",
+        "unkept: warning: .unkept-cache: File exists; the validation cache was not saved (the "
+        "next run reads every file again)",
+    ]
     assert tree_digest(root / "site") == before
 
 
 @pytest.mark.parametrize("jobs", ["1", "2"])  # saved after MkDocs, or beside it in a worker
-def test_a_cache_file_that_cannot_be_saved_fails_the_build_clearly(built_demo, monkeypatch, jobs):
+def test_a_cache_file_that_cannot_be_saved_is_a_warning(built_demo, monkeypatch, jobs):
     monkeypatch.setenv("UNKEPT_JOBS", jobs)
     root, before = built_demo
     index = root / ".unkept-cache" / "check-index.json"
     index.unlink()
     (index / "in-the-way").mkdir(parents=True)  # a folder where the file goes
     result = build(root)
-    assert result.returncode == 1
+    assert result.returncode == 0, result.stderr
     assert result.stderr == (
-        "unkept: error: cannot save the validation cache: .unkept-cache/check-index.json: "
-        "Is a directory; the previous site/ is unchanged.\n"
+        "unkept: warning: .unkept-cache/check-index.json: Is a directory; the validation "
+        "cache was not saved (the next run reads every file again)\n"
     )
     assert tree_digest(root / "site") == before
     assert sorted(p.name for p in (root / ".unkept-cache").iterdir()) == [

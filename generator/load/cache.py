@@ -31,7 +31,7 @@ LOG = logging.getLogger("unkept")
 """Warnings for the person running unkept (the command line shows them on stderr)."""
 
 
-def _relative(name: object, root: Path) -> str:
+def relative_name(name: object, root: Path) -> str:
     """A file named in a warning, relative to the project root when it lies inside it."""
     try:
         return Path(str(name)).relative_to(root).as_posix()
@@ -269,7 +269,7 @@ class CheckCache:
         except OSError as exc:
             LOG.warning(
                 "%s: %s; the validation cache was not saved (the next run reads every file again)",
-                _relative(exc.filename, self.path.parent.parent),
+                relative_name(exc.filename, self.path.parent.parent),
                 exc.strerror or exc,
             )
 

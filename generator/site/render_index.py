@@ -13,6 +13,7 @@ changes and written after, so an interrupted build leaves none and the next one 
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 from collections.abc import Iterable, Mapping
@@ -20,7 +21,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from generator.load.cache import CACHE_DIR, LOG, FileStamp, generator_key, read_index, write_index
+from generator.load.cache import (
+    CACHE_DIR,
+    LOG,
+    FileStamp,
+    generator_key,
+    read_index,
+    relative_name,
+    write_index,
+)
 from generator.model.values import Case
 
 RENDER_INDEX = "render-index.json"
@@ -113,8 +122,10 @@ class RenderIndex:
             return False
 
     def discard(self) -> None:
-        """Remove the index from disk before docs/ changes (it stays in memory)."""
-        self.path.unlink(missing_ok=True)
+        """Remove the index from disk before docs/ changes (it stays in memory); where the
+        cache folder cannot be (a file in its place), there is nothing to remove."""
+        with contextlib.suppress(FileNotFoundError, NotADirectoryError):
+            self.path.unlink()
 
     def save(self, rows: Iterable[tuple[str, list]]) -> None:
         """Record the page files of a build that wrote or kept every one of them; an index
@@ -124,6 +135,6 @@ class RenderIndex:
         except OSError as exc:
             LOG.warning(
                 "%s: %s; the render index was not saved (the next build renders every page)",
-                exc.filename,
+                relative_name(exc.filename, self.path.parent.parent),
                 exc.strerror or exc,
             )
