@@ -116,3 +116,21 @@ def test_a_forged_cache_entry_is_a_cache_miss_not_a_traceback(built_demo, bad):
     assert result.returncode == 0, result.stderr
     assert "Traceback" not in result.stderr
     assert tree_digest(root / "site") == before
+
+
+def test_a_forged_entry_of_the_right_shape_is_validated_before_it_is_published(built_demo):
+    """A checksummed entry that builds a case (a title of 500 characters and a control
+    character) came from a cache someone else wrote: it is checked like a file, found
+    wrong, and the case is read from its file instead."""
+    root, before = built_demo
+    docs = root / ".unkept-cache" / "docs.json"
+
+    def tamper(entries):
+        for data in entries.values():
+            data["title"] = "\x07" + "x" * 500
+
+    forge(docs, tamper)
+    result = build(root)
+    assert result.returncode == 0, result.stderr
+    assert tree_digest(root / "site") == before
+    assert "x" * 500 not in docs.read_text()  # saved again from the files

@@ -7,7 +7,6 @@ import datetime as dt
 import click
 
 from generator.cli.app import COUNTRY, App, Pattern, as_of_option, pass_app
-from generator.load.skeleton import new_case
 
 HANDLE = Pattern(
     "HANDLE", r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,37}[A-Za-z0-9])?", "a GitHub user name like jane-doe"
@@ -38,6 +37,8 @@ def new(
     candidates named, unless --new-brand. Made from cases/_template.yml, with today's date;
     never overwrites a file.
     """
+    from generator.load.skeleton import new_case  # brand matching loads rapidfuzz: only here
+
     made = new_case(
         app.root,
         app.settings.cases_dir,

@@ -28,6 +28,10 @@ from generator import FORMAT_VERSION, __version__
 from generator.atomic import write_atomic
 
 LOG = logging.getLogger("unkept")
+
+WRITTEN_HERE_NS = 5 * 10**9
+"""How far a cache file's change time may lie from the write time in its header for it to
+count as written by this checkout (5 s)."""
 """Warnings for the person running unkept (the command line shows them on stderr)."""
 
 
@@ -217,13 +221,31 @@ class CheckCache:
     @functools.cached_property
     def docs(self) -> dict[str, Any]:
         """Validated data by content digest."""
-        docs, _, _ = read_index(self.path.parent / DOCS, DOCS_MAGIC)
+        path = self.path.parent / DOCS
+        docs, written_ns, _ = read_index(path, DOCS_MAGIC)
+        try:
+            changed_ns = os.stat(path).st_ctime_ns
+        except OSError:
+            changed_ns = written_ns
+        # Written by this checkout, the file changed when its header says; restored from
+        # elsewhere (a CI cache) or forged, later: its entries are then checked again.
+        self.docs_trusted = not docs or abs(changed_ns - written_ns) <= WRITTEN_HERE_NS
+        if not self.docs_trusted:
+            self.docs_changed = True  # saved again once checked, so the next run trusts it
         return docs
+
+    docs_trusted: bool = True
+    """Whether the cached data was written here; if not, each entry is checked before use."""
 
     def load_doc(self, content_digest: str) -> dict | None:
         """The validated data of the file with this digest, if cached and intact."""
         found = self.docs.get(content_digest)
         return found if isinstance(found, dict) else None
+
+    def drop_doc(self, content_digest: str) -> None:
+        """Forget cached data found wrong: the file is read again, and its data kept anew."""
+        if self.docs.pop(content_digest, None) is not None:
+            self.docs_changed = True
 
     def keep_doc(self, content_digest: str, data: dict) -> None:
         """Keep the validated data of a valid file for the next build (content-addressed)."""

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from generator.errors import UsageError
-from generator.load import yamlsafe
+from generator.load import schema, yamlsafe
 from generator.load.cache import CheckCache, Entry, FileStamp, digest
 from generator.load.discover import (
     BRAND_FILE,
@@ -297,6 +297,15 @@ def load_corpus(
                 content_digest = cache.digest_of(relative) or ""
                 data = cache.load_doc(content_digest)
                 case = _cached_case(case_file, data, content_digest)
+                if case is not None and not cache.docs_trusted:
+                    public = (
+                        PublicContacts.of(brands[case_file.brand])
+                        if (case_file.brand in brands)
+                        else NO_CONTACTS
+                    )
+                    if not schema.is_valid(data, "case") or case_violations(case, as_of, public):
+                        cache.drop_doc(content_digest)
+                        case = None
                 if case is None:  # missing, or not what a valid case makes: read the file
                     todo.append(case_file)
                     continue

@@ -73,6 +73,15 @@ def _fast_validator(name: str) -> Any:
     )
 
 
+def is_valid(data: Any, schema_name: str) -> bool:
+    """Whether `data` matches the schema (the compiled validator: no positions, no messages)."""
+    try:
+        _fast_validator(schema_name)(data)
+    except fastjsonschema.JsonSchemaException:
+        return False
+    return True
+
+
 def validate(doc: Document, schema_name: str) -> list[Problem]:
     """Every way `doc` breaks the schema, one message per offending value.
 
