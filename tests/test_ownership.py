@@ -491,3 +491,15 @@ def test_a_pull_request_that_edits_the_rules_own_code_is_still_judged_by_the_bas
         check=False,
     )
     assert own.returncode == 0, own.stdout + own.stderr  # why the PR's code must not judge
+
+
+def test_diff_reads_the_cases_where_the_base_keeps_them(repo, run):
+    """A change moving cases_dir cannot make the maintainers' summary describe other files."""
+    import shutil
+
+    shutil.copytree(repo.cases, repo.root / "cases2")
+    shutil.rmtree(repo.root / "cases2" / "acme")
+    repo.write("unkept.toml", '[unkept]\ncases_dir = "cases2"\n')
+    result = run("--root", repo.root, "diff", "main", "--as-of", AS_OF)
+    assert result.code == 0, result.err
+    assert "- Cases added: 0, changed: 0, removed: 0" in result.out.splitlines()

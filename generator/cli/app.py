@@ -52,6 +52,14 @@ class App:
             )
         return corpus
 
+    def at_base(self, base: str) -> App:
+        """This project with its settings as they are at `base` (maintainers, cases_dir):
+        a pull request is never judged by the settings it brings."""
+        from generator.load.settings import SETTINGS_FILE, parse_settings
+        from generator.review.git import file_at
+
+        return App(self.root, parse_settings(file_at(self.root, base, SETTINGS_FILE)))
+
     def relative(self, path: Path) -> str:
         """`path` as shown to the user: relative to the root, with forward slashes."""
         return path.relative_to(self.root).as_posix()

@@ -11,7 +11,6 @@ from generator.cli.app import App, as_of_option, pass_app, plural
 from generator.errors import ExitStatus, UsageError
 from generator.load.cache import CACHE_DIR, CHECK_INDEX, CheckCache
 from generator.load.problems import render_problems, sort_problems
-from generator.load.settings import SETTINGS_FILE, parse_settings
 
 
 @click.command(short_help="Validate brands and cases; report every problem.")
@@ -51,9 +50,7 @@ def check(
     if bool(author) != bool(base):
         raise UsageError("--author and --base go together")
     if base:  # a pull request never judges itself: its settings are the base branch's
-        from generator.review.git import file_at
-
-        app = App(app.root, parse_settings(file_at(app.root, base, SETTINGS_FILE)))
+        app = app.at_base(base)
     cache = None if no_cache else CheckCache.load(app.root)
     if cache is not None and cache.ignored:
         click.echo(f"unkept: ignoring {CACHE_DIR}/{CHECK_INDEX}: {cache.ignored}", err=True)

@@ -21,6 +21,7 @@ def diff(app: App, base: str, as_of: dt.date | None) -> None:
     """
     from generator.review.report import compare, report
 
+    app = app.at_base(base)  # the cases folder as the base has it, not as the change says
     old, new = compare(
         app.root,
         base,
