@@ -838,3 +838,24 @@ def test_personal_data_in_a_brand_file_is_refused(project, run):
         "an e-mail address (starting 'ja…' at character 11); remove it or replace it with "
         "[redacted]"
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "where", "code_point"),
+    [
+        ("summary: a\x07b\n", "8:11", "0007"),
+        ("summary: |\n  line\x1b[31m\n", "9:7", "001B"),
+        ("summary: &x a\ufffe\n", "8:14", "FFFE"),
+    ],
+    ids=["plain", "block", "with-an-anchor"],
+)
+def test_a_control_character_written_as_it_is_is_named_where_it_is(
+    project, run, text, where, code_point
+):
+    project.case(BASE + text + PROMISE)
+    result = run("--root", project.root, "check", "--as-of", AS_OF)
+    assert result.code == 1
+    assert result.out.splitlines() == [
+        f"{FILE}:{where}: expected text, got the control character U+{code_point}; XML feeds "
+        "and calendars cannot carry it: remove it"
+    ]

@@ -126,6 +126,8 @@ def parse(text: str, *, positions: bool = True) -> tuple[Document | None, list[P
         node = loader.get_single_node()
     except yaml.MarkedYAMLError as exc:
         return None, [_syntax_error(exc, text)]
+    except yaml.reader.ReaderError as exc:  # a control character written as it is
+        return None, [_unacceptable(text, exc)]
     except yaml.YAMLError as exc:
         return None, [Problem("", 1, 1, "", f"expected valid YAML: {exc}", Code.YAML_SYNTAX)]
     finally:
@@ -139,6 +141,30 @@ def parse(text: str, *, positions: bool = True) -> tuple[Document | None, list[P
     if builder.errors:
         return None, builder.errors
     return Document(data, builder.positions, builder.key_positions), []
+
+
+def _unacceptable(text: str, exc: yaml.reader.ReaderError) -> Problem:
+    """The character YAML refuses, where it is (the reader reports no line)."""
+    found = _FORBIDDEN.search(text) or _UNPRINTABLE.search(text)
+    at = found.start() if found else max(0, min(exc.position, len(text)))
+    line = text.count("\n", 0, at) + 1
+    column = at - (text.rfind("\n", 0, at) + 1) + 1
+    code = ord(text[at]) if at < len(text) else exc.character
+    return Problem(
+        "",
+        line,
+        column,
+        "",
+        f"expected text, got the control character U+{code:04X}; XML feeds and calendars "
+        "cannot carry it: remove it",
+        Code.TEXT_CONTROL,
+    )
+
+
+_UNPRINTABLE = re.compile(
+    "[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]"
+)
+"""What YAML's reader refuses as it reads."""
 
 
 def _mark(mark: Any) -> tuple[int, int]:
@@ -178,6 +204,8 @@ def _refuse_anchors_and_tags(text: str) -> Problem | None:
                 )
     except yaml.MarkedYAMLError as exc:
         return _syntax_error(exc, text)
+    except yaml.reader.ReaderError as exc:
+        return _unacceptable(text, exc)
     return None
 
 
