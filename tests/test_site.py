@@ -737,3 +737,26 @@ def test_ranking_page_shows_the_top_brands_and_points_to_the_csv(tmp_path, monke
         downloads, data, strings, env=environment(templates), site_url="https://unkept.example/"
     )
     assert (downloads / "data" / "brands.csv").read_bytes().count(b"\r\n") == 5  # 4 + header
+
+
+@pytest.mark.parametrize(
+    "page", ["index.html", "deadlines/index.html", "brands/hexa-home/index.html"]
+)
+def test_lists_name_cases_by_their_title_not_their_slug(site, page):
+    """A reader sees "Oven replacement promised ...", not hexa-oven-replacement (the slug
+    stays in the link); a withdrawn case is still named by its id only."""
+    text = (site / page).read_text()
+    links = re.findall(r'<a href="[./]*cases/([a-z0-9-]+)/">([^<]+)</a>', text)
+    assert links
+    titles = {
+        p.stem: yaml.safe_load(p.read_text()).get("title")
+        for p in (REPO / "cases").glob("*/*.yml")
+        if p.name != "brand.yml"
+    }
+    withdrawn = {
+        p.stem
+        for p in (REPO / "cases").glob("*/*.yml")
+        if yaml.safe_load(p.read_text()).get("status") == "withdrawn"
+    }
+    for slug, shown in links:
+        assert html.unescape(shown) == (slug if slug in withdrawn else titles[slug]), slug

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
 from generator.model.corrections import corrections
 from generator.model.ranking import due_within, newly_overdue
-from generator.model.statuses import Claim, is_stale, latest_claim
+from generator.model.statuses import Claim, PromiseStatus, is_stale, latest_claim
 from generator.model.tracker import (
     BY_RATE,
     LAST_12_MONTHS,
@@ -118,6 +118,19 @@ def site_pages(data: Tracker, t: Mapping[str, Any]) -> list[Page]:
     for case in data.cases:
         cases_by_brand[case.brand].append(case)
     all_statuses = data.all_statuses
+    by_id = {case.id: case for case in data.cases}
+
+    def titles(*lists: Sequence[PromiseStatus]) -> dict[str, str]:
+        """The titles of the cases these rows name: lists show titles, not slugs."""
+        return {s.case_id: by_id[s.case_id].title for items in lists for s in items}
+
+    home_overdue = newly_overdue(all_statuses, data.as_of, 7)
+    deadline_lists = {
+        "due_7": due_within(all_statuses, 7),
+        "due_30": due_within(all_statuses, 30),
+        "overdue_7": newly_overdue(all_statuses, data.as_of, 7),
+        "overdue_30": newly_overdue(all_statuses, data.as_of, 30),
+    }
     pages = [
         Page(
             "index.md",
@@ -126,7 +139,8 @@ def site_pages(data: Tracker, t: Mapping[str, Any]) -> list[Page]:
             {
                 "headline": data.headline,
                 "top": [r for r in data.ranking if r.overdue > 0][:TOP_BRANDS],
-                "newly_overdue": newly_overdue(all_statuses, data.as_of, 7),
+                "newly_overdue": home_overdue,
+                "titles": titles(home_overdue),
             },
         ),
         *(
@@ -142,12 +156,7 @@ def site_pages(data: Tracker, t: Mapping[str, Any]) -> list[Page]:
             "deadlines.md",
             "deadlines.md.j2",
             safe_title(t["deadlines"], "Deadlines"),
-            {
-                "due_7": due_within(all_statuses, 7),
-                "due_30": due_within(all_statuses, 30),
-                "overdue_7": newly_overdue(all_statuses, data.as_of, 7),
-                "overdue_30": newly_overdue(all_statuses, data.as_of, 30),
-            },
+            {**deadline_lists, "titles": titles(*deadline_lists.values())},
         ),
         Page(
             "methodology.md", "methodology.md.j2", safe_title(t["methodology"], "Methodology"), {}
