@@ -739,9 +739,7 @@ def test_ranking_page_shows_the_top_brands_and_points_to_the_csv(tmp_path, monke
     assert (downloads / "data" / "brands.csv").read_bytes().count(b"\r\n") == 5  # 4 + header
 
 
-@pytest.mark.parametrize(
-    "page", ["index.html", "deadlines/index.html", "brands/hexa-home/index.html"]
-)
+@pytest.mark.parametrize("page", ["deadlines/index.html", "brands/hexa-home/index.html"])
 def test_lists_name_cases_by_their_title_not_their_slug(site, page):
     """A reader sees "Oven replacement promised ...", not hexa-oven-replacement (the slug
     stays in the link); a withdrawn case is still named by its id only."""
