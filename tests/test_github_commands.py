@@ -237,10 +237,7 @@ def test_release_makes_a_draft_uploads_the_data_then_publishes(project, run, git
     assert releases[0]["tag_name"] == "ranking-2026-11-24"
     assert releases[0]["target_commitish"] == "b" * 40
     assert releases[0]["draft"] is True  # the tag is made only when it is published
-    assert (
-        "git checkout ranking-2026-11-24 && unkept build --as-of 2026-11-24"
-        in (releases[0]["body"])
-    )
+    assert "git checkout ranking-2026-11-24 && make site AS_OF=2026-11-24" in (releases[0]["body"])
     assert [u[0] for u in uploaded] == [
         "brands.csv",
         "promises.csv",

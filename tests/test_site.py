@@ -758,3 +758,37 @@ def test_lists_name_cases_by_their_title_not_their_slug(site, page):
     }
     for slug, shown in links:
         assert html.unescape(shown) == (slug if slug in withdrawn else titles[slug]), slug
+
+
+def test_the_reproduce_line_is_a_command_a_fresh_clone_can_run(site_root, tmp_path):
+    """`unkept` is not on the PATH of a fresh clone (rc 127): the line uses `make site`,
+    which installs what it needs, then builds for the printed day."""
+    page = (site_root / "site" / "index.html").read_text()
+    (command,) = re.findall(r"<code>(git checkout [^<]+)</code>", page)
+    command = html.unescape(command)
+    commit = subprocess.run(
+        ["git", "-C", str(site_root), "rev-parse", "--short=12", "HEAD"],
+        capture_output=True, text=True, check=True,
+    ).stdout.strip()  # fmt: skip
+    assert command == f"git checkout {commit} && make site AS_OF={AS_OF}"
+    clone = tmp_path / "clone"
+    shutil.copytree(site_root, clone, ignore=shutil.ignore_patterns("site", "docs", ".unkept*"))
+    for name in ("Makefile", "pyproject.toml", "constraints.txt"):  # what `make site` reads
+        shutil.copy(REPO / name, clone / name)
+    dry = subprocess.run(
+        ["make", "-n", "-C", str(clone), "site", f"AS_OF={AS_OF}"],
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert dry.returncode == 0, dry.stderr
+    assert "-m venv .venv" in dry.stdout
+    assert f".venv/bin/unkept build --as-of {AS_OF}" in dry.stdout
+
+
+def test_a_site_built_from_uncommitted_changes_says_no_commit_reproduces_it(built_demo):
+    root, _ = built_demo
+    case = root / "cases" / "hexa-home" / "hexa-oven-replacement.yml"
+    case.write_text(case.read_text().replace("two weeks", "two weeks (edited)"))
+    assert build(root).returncode == 0
+    page = (root / "site" / "index.html").read_text()
+    assert "git checkout" not in page
+    assert "Built from changes not yet committed: no commit reproduces this page." in page

@@ -207,7 +207,8 @@ def datapackage(data: Tracker) -> str:
         "name": "unkept",
         "title": "Unkept: promises brands made to customers, and whether they kept them",
         "description": "Figures as of the day and data commit given in `unkept`; reproduce "
-        "them with `git checkout <commit> && unkept build --as-of <as_of>`.",
+        "them, in a clone of the repository, with "
+        "`git checkout <commit> && make site AS_OF=<as_of>`.",
         "version": data.as_of.isoformat(),
         "created": f"{data.as_of.isoformat()}T00:00:00Z",
         "licenses": [LICENCE],

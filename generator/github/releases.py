@@ -42,7 +42,8 @@ def release_snapshot(github: GitHub, data_dir: Path, *, as_of: dt.date, commit: 
     if draft is None:
         body = (
             f"Unkept figures as of {as_of.isoformat()}, data commit {commit}.\n\n"
-            f"Reproduce: `git checkout {tag} && unkept build --as-of {as_of.isoformat()}`.\n"
+            f"Reproduce, in a clone of the repository: "
+            f"`git checkout {tag} && make site AS_OF={as_of.isoformat()}`.\n"
         )
         draft = github.create_draft_release(tag, commit, f"Ranking as of {as_of.isoformat()}", body)
     present = {a.get("name") for a in draft.get("assets") or [] if isinstance(a, dict)}
