@@ -753,7 +753,8 @@ def test_a_brand_folder_named_like_the_sites_own_files_is_refused(project, run, 
     assert result.code == 1
     assert result.out.splitlines()[0] == (
         f"cases/{slug}:1:1: expected a brand folder name that is not one of the site's own "
-        "names (assets, atom, badges, brands, calendars, cases, corrections, data, feeds, index, "
+        "names (assets, atom, badges, brands, calendars, cases, corrections, data, deadlines, "
+        "feeds, index, "
         f"ranking, search), got {slug!r}"
     )
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import html
 import io
 import json
@@ -792,3 +793,37 @@ def test_a_site_built_from_uncommitted_changes_says_no_commit_reproduces_it(buil
     page = (root / "site" / "index.html").read_text()
     assert "git checkout" not in page
     assert "Built from changes not yet committed: no commit reproduces this page." in page
+
+
+def test_every_calendar_parses_with_two_libraries_and_is_never_empty(site):
+    """RFC 5545 requires a component: three of four brand calendars were empty VCALENDARs.
+    There is one calendar for the site, one per brand and one per open case."""
+    import vobject
+
+    files = sorted((site / "calendars").rglob("*.ics"))
+    names = {p.relative_to(site / "calendars").as_posix() for p in files}
+    assert {"deadlines.ics", "velora-air.ics", "cases/velora-lost-luggage.ics"} <= names
+    for path in files:
+        raw = path.read_bytes()
+        cal = icalendar.Calendar.from_ical(raw)
+        components = [c.name for c in cal.subcomponents]
+        assert components, path
+        assert set(components) <= {"VEVENT", "VJOURNAL"}, path
+        parsed = vobject.readOne(raw.decode("utf-8"))
+        assert parsed.name == "VCALENDAR"
+        for event in cal.walk("VEVENT"):
+            (alarm,) = event.walk("VALARM")
+            assert alarm.decoded("trigger") == dt.timedelta(hours=9)  # 09:00 on the due day
+            assert str(alarm["action"]) == "DISPLAY"
+    site_wide = icalendar.Calendar.from_ical((site / "calendars/deadlines.ics").read_bytes())
+    brand_events = {
+        str(e["uid"])
+        for p in files
+        if p.parent.name == "calendars" and p.name != "deadlines.ics"
+        for e in icalendar.Calendar.from_ical(p.read_bytes()).walk("VEVENT")
+    }
+    assert {str(e["uid"]) for e in site_wide.walk("VEVENT")} == brand_events
+    empty = icalendar.Calendar.from_ical((site / "calendars/brightcart.ics").read_bytes())
+    assert list(empty.walk("VEVENT")) == []  # no deadline ahead for this brand that day
+    (journal,) = empty.walk("VJOURNAL")
+    assert str(journal["summary"]) == "No deadline ahead as of 2026-11-24"

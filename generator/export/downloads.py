@@ -92,6 +92,20 @@ def write_feeds(
         "corrections/",
         feeds.correction_entries(data, t),
     )
+    open_cases = [c for c in data.cases if not c.is_withdrawn]
+    put(
+        f"calendars/{calendars.SITE_CALENDAR}.ics",
+        calendars.calendar(
+            data, open_cases, name=t["deadlines"], uid=calendars.SITE_CALENDAR, site_url=site_url
+        ),
+    )
+    for case in open_cases:
+        if case.status != "open":  # a closed case has no deadline ahead
+            continue
+        put(
+            f"calendars/cases/{case.id}.ics",
+            calendars.calendar(data, [case], name=case.title, uid=case.id, site_url=site_url),
+        )
     rows = data.rows  # a property that builds the mapping: once, not once per brand
     for slug, brand in data.brands.items():
         row = rows[slug]
@@ -104,7 +118,7 @@ def write_feeds(
         put(
             f"calendars/{slug}.ics",
             calendars.calendar(
-                data, cases_by_brand[slug], brand_name=brand.name, site_url=site_url
+                data, cases_by_brand[slug], name=brand.name, uid=slug, site_url=site_url
             ),
         )
         message = t["badge_overdue"].format(n=row.overdue)

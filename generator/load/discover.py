@@ -21,7 +21,7 @@ SLUG = re.compile(r"[a-z0-9][a-z0-9-]{1,79}")
 BRAND_FILE = "brand.yml"
 RESERVED_BRANDS = frozenset(
     {"assets", "atom", "badges", "brands", "calendars", "cases", "corrections", "data", "feeds"}
-    | {"index", "ranking", "search"}
+    | {"deadlines", "index", "ranking", "search"}
 )
 """Names the site gives its own files and sections: a brand named so would overwrite one
 (feeds/atom.xml) or be published where every link gives 404 (brands/index)."""
