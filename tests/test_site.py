@@ -827,3 +827,32 @@ def test_every_calendar_parses_with_two_libraries_and_is_never_empty(site):
     assert list(empty.walk("VEVENT")) == []  # no deadline ahead for this brand that day
     (journal,) = empty.walk("VJOURNAL")
     assert str(journal["summary"]) == "No deadline ahead as of 2026-11-24"
+
+
+def test_every_page_has_its_own_title_and_description_and_a_link_preview(site):
+    """Shared links previewed as "velora-cancelled-flight-refund - Unkept" with no
+    description, and the home page was titled "Unkept - Unkept"."""
+    titles, descriptions = {}, {}
+    for path in sorted(site.rglob("index.html")):
+        page = path.read_text()
+        head = page.split("</head>", 1)[0]
+        (title,) = re.findall(r"<title>([^<]*)</title>", head)
+        (description,) = re.findall(r'<meta name="description" content="([^"]*)"', head)
+        assert 'property="og:title"' in head, path
+        assert 'name="twitter:card"' in head, path
+        relative = path.relative_to(site).as_posix()
+        titles.setdefault(html.unescape(title), []).append(relative)
+        descriptions.setdefault(html.unescape(description), []).append(relative)
+    assert {t: p for t, p in titles.items() if len(p) > 1} == {}
+    assert {d: p for d, p in descriptions.items() if len(p) > 1} == {}
+    home = (site / "index.html").read_text()
+    assert "<title>Unkept</title>" in home
+    case = (site / "cases" / "hexa-oven-replacement" / "index.html").read_text()
+    assert (
+        "<title>Oven replacement promised within two weeks, collection still pending · "
+        "Hexa Home Appliances · Unkept</title>"
+    ) in case
+    assert (
+        '<meta property="og:url" content="https://unkept.example/cases/hexa-oven-replacement/">'
+        in case
+    )

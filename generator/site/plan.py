@@ -56,6 +56,10 @@ class Page:
     search_template: str | None = None
     """A lighter template whose text alone is indexed by search (the page itself is shown
     from its front matter): brand pages index the brand's names and case titles only."""
+    description: str = ""
+    """What the page is, in a line, for search engines and link previews (safe characters)."""
+    brand: str = ""
+    """The brand a case page is about, for its window title: "Case · Brand · Site"."""
 
     @property
     def url(self) -> str:
@@ -202,6 +206,11 @@ def site_pages(data: Tracker, t: Mapping[str, Any]) -> list[Page]:
                     ),
                 },
                 search_template="brand_search.md.j2",
+                description=safe_title(
+                    f"{brand.name} · {t['overdue']}: {rows[slug].overdue} · "
+                    f"{t['cases']}: {len(cases)}",
+                    brand.name,
+                ),
             )
         )
     for case in data.cases:
@@ -214,6 +223,7 @@ def site_pages(data: Tracker, t: Mapping[str, Any]) -> list[Page]:
                     case.id,
                     {"case": case, "brand": brand},
                     search=False,
+                    description=safe_title(f"{case.id} · {t['case_status']['withdrawn']}", case.id),
                 )
             )
             continue
@@ -221,7 +231,7 @@ def site_pages(data: Tracker, t: Mapping[str, Any]) -> list[Page]:
             Page(
                 f"cases/{case.id}.md",
                 "case.md.j2",
-                case.id,
+                safe_title(case.title, case.id),
                 {
                     "case": case,
                     "brand": brand,
@@ -230,6 +240,24 @@ def site_pages(data: Tracker, t: Mapping[str, Any]) -> list[Page]:
                     "sides": brand_sides(case, data),
                 },
                 search=False,
+                description=describe(case.summary or case.title, case.id),
+                brand=safe_title(brand.name, brand.slug),
             )
         )
-    return pages
+    tagline = safe_title(t["site_tagline"], "")
+    return [
+        p
+        if p.description
+        else replace(p, description=describe(f"{p.title} · {tagline}", p.title))
+        if p.source != "index.md"
+        else replace(p, description=tagline)
+        for p in pages
+    ]
+
+
+def describe(text: str, fallback: str, limit: int = 160) -> str:
+    """A page's description: its text on one line, safe, cut at a word under `limit`."""
+    line = safe_title(text, fallback)
+    if len(line) <= limit:
+        return line
+    return line[: limit - 1].rsplit(" ", 1)[0] + "…"

@@ -66,10 +66,13 @@ def front_matter(page: Page, html: str | None = None) -> str:
     lines = [
         "---",
         f"title: {json.dumps(page.title, ensure_ascii=True)}",
+        f"description: {json.dumps(page.description, ensure_ascii=True)}",
         "hide:",
         "  - navigation",
         "  - toc",
     ]
+    if page.brand:
+        lines.append(f"unkept_brand: {json.dumps(page.brand, ensure_ascii=True)}")
     if not page.search:
         lines += ["search:", "  exclude: true"]
     if html is not None:
