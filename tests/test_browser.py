@@ -123,8 +123,12 @@ def test_no_page_logs_a_console_error(page, base_url, site):
         assert page.errors == [], (path, page.errors)
 
 
+@pytest.mark.parametrize("scheme", ["light", "dark"])
 @pytest.mark.parametrize("name", list(PAGES))
-def test_no_serious_accessibility_violations(page, base_url, name):
+def test_no_serious_accessibility_violations(browser, base_url, name, scheme):
+    """In both palettes: dark mode follows the reader's system setting."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, color_scheme=scheme)
+    page = context.new_page()
     page.goto(base_url + PAGES[name])
     page.wait_for_load_state("networkidle")
     results = Axe().run(page)
@@ -133,6 +137,9 @@ def test_no_serious_accessibility_violations(page, base_url, name):
         for v in results.response["violations"]
         if v["impact"] in ("serious", "critical")
     ]
+    expected = "slate" if scheme == "dark" else "default"
+    assert page.locator("body").get_attribute("data-md-color-scheme") == expected
+    context.close()
     assert serious == []
 
 
@@ -144,3 +151,13 @@ def test_screenshots_are_written(site, tmp_path, browser):
     for path in written:
         assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
         assert path.stat().st_size > 10_000
+
+
+def test_dark_mode_toggles_and_persists_within_the_csp(page, base_url):
+    page.goto(base_url)
+    body = page.locator("body")
+    page.locator("label[for='__palette_1']").click()  # the toggle shown in light mode
+    assert body.get_attribute("data-md-color-scheme") == "slate"
+    page.goto(base_url + "ranking/")
+    assert page.locator("body").get_attribute("data-md-color-scheme") == "slate"  # kept
+    assert page.errors == []  # no inline script blocked, nothing else failing

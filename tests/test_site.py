@@ -416,7 +416,7 @@ def test_brand_chart_is_inline_svg_with_a_data_table(site):
 
 ALLOWED_SCRIPT = re.compile(
     r"^(/|(\.\./)*)(assets/javascripts/bundle\.[0-9a-f]+\.min\.js|"
-    r"assets/unkept-scope\.js|assets/unkept\.js)$"
+    r"assets/unkept-scope\.js|assets/unkept-palette\.js|assets/unkept\.js)$"
 )
 
 
@@ -856,3 +856,14 @@ def test_every_page_has_its_own_title_and_description_and_a_link_preview(site):
         '<meta property="og:url" content="https://unkept.example/cases/hexa-oven-replacement/">'
         in case
     )
+
+
+def test_pages_advertise_their_feeds(site):
+    home = (site / "index.html").read_text()
+    assert (
+        '<link rel="alternate feed" type="application/atom+xml" title="Unkept" href="feeds/atom.xml">'
+        in home
+    )
+    brand = (site / "brands" / "hexa-home" / "index.html").read_text()
+    assert 'href="../../feeds/hexa-home.xml">' in brand
+    assert 'href="../../feeds/atom.xml">' in brand

@@ -184,6 +184,7 @@ def generate(root: Path, *, as_of: dt.date, settings: Settings, config_file: str
     except jinja2.TemplateError as exc:  # files/ templates, outside the page loop
         raise BuildFailed(f"{TEMPLATES_DIR}: {template_error(exc)}") from exc
     config["nav"] = mkdocs.nav(t)
+    mkdocs.localise_palette(config, t)
     config.extra["unkept"] = {"as_of": as_of.isoformat(), "commit": data.commit, "t": t}
     return Generated(config, data, t, templates, site_url, page_count, rendered, cache)
 

@@ -61,3 +61,15 @@ def nav(t: dict[str, Any]) -> list[dict[str, str]]:
         {t["for_brands"]: "for-brands.md"},
         {t["corrections"]: "corrections.md"},
     ]
+
+
+def localise_palette(config: MkDocsConfig, t: dict[str, Any]) -> None:
+    """Name the light/dark toggles in the site's language (mkdocs.yml holds English)."""
+    palette = config.theme.get("palette")
+    if not isinstance(palette, list):
+        return
+    for option in palette:
+        toggle = option.get("toggle") if isinstance(option, dict) else None
+        if isinstance(toggle, dict):
+            scheme = option.get("scheme", "default")
+            toggle["name"] = t["palette_to_light"] if scheme == "slate" else t["palette_to_dark"]
