@@ -161,3 +161,27 @@ def test_dark_mode_toggles_and_persists_within_the_csp(page, base_url):
     page.goto(base_url + "ranking/")
     assert page.locator("body").get_attribute("data-md-color-scheme") == "slate"  # kept
     assert page.errors == []  # no inline script blocked, nothing else failing
+
+
+def test_the_404_page_helps_and_names_the_case_an_address_looks_for(page, base_url):
+    response = page.goto(base_url + "cases/velora-lost-lugage/")  # one letter missing
+    assert response.status == 404
+    assert page.locator("h1").first.inner_text() == "Page not found"
+    line = page.locator("#unkept-404-case")
+    assert line.is_visible()
+    link = line.locator("a")
+    assert link.inner_text() == "velora-lost-lugage"
+    assert link.get_attribute("href") == "/?q=velora%20lost%20lugage"
+    hrefs = page.locator(".unkept-404 a").evaluate_all(
+        "links => links.map(a => a.getAttribute('href'))"
+    )
+    assert {"/ranking/", "/deadlines/"} <= set(hrefs)
+    page.locator(".unkept-search-link").click()  # opens the site's search
+    assert page.locator("input[data-md-component='search-query']").is_visible()
+    assert [e for e in page.errors if "404" not in e] == []
+
+
+def test_the_404_page_says_nothing_of_cases_for_other_addresses(page, base_url):
+    page.goto(base_url + "no/such/page/")
+    assert page.locator("h1").first.inner_text() == "Page not found"
+    assert not page.locator("#unkept-404-case").is_visible()

@@ -37,9 +37,28 @@
     });
   }
 
-  if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", setUp);
-  } else {
+  // On the 404 page, an address that names a case (/cases/<id>/) shows that id, linked to
+  // a search for its words: a mistyped or renamed case is one click away.
+  function explainNotFound() {
+    var line = document.getElementById("unkept-404-case");
+    if (!line) return;
+    var match = window.location.pathname.match(/\/cases\/([a-z0-9][a-z0-9-]{1,79})\/?/);
+    if (!match) return;
+    var link = document.createElement("a");
+    link.href = line.getAttribute("data-search") + "?q=" + encodeURIComponent(match[1].replace(/-/g, " "));
+    link.textContent = match[1];
+    line.appendChild(link);
+    line.hidden = false;
+  }
+
+  function start() {
     setUp();
+    explainNotFound();
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", start);
+  } else {
+    start();
   }
 })();
