@@ -7,7 +7,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: bench lighthouse propose-archive install site serve test test-fast tools screenshots lint format check status constraints clean
+.PHONY: messages bench lighthouse propose-archive install site serve test test-fast tools screenshots lint format check status constraints clean
 
 # The virtual environment, with pinned versions of everything (constraints.txt).
 $(STAMP): pyproject.toml constraints.txt
@@ -53,6 +53,11 @@ tools:
 ## screenshots: build the site, then write PNGs of four pages to screenshots/
 screenshots: site tools
 	$(BIN)/python -m tests.screenshots site screenshots
+
+## messages: extract every message into site_templates/locale/unkept.pot and update each
+## language's catalogue (new messages untranslated, translations kept)
+messages: $(STAMP)
+	$(BIN)/python -m generator.i18n.extract
 
 ## lint: ruff, and the import contract between the pipeline's stages (ARCHITECTURE.md)
 lint: $(STAMP)

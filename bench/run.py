@@ -32,8 +32,9 @@ from pathlib import Path
 import yaml
 
 from bench.corpus import AS_OF, write_corpus
+from generator.i18n import Language
+from generator.load.settings import load_settings
 from generator.site.mkdocs import nav
-from generator.site.templates import load_strings
 
 REPO = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -175,7 +176,7 @@ def mkdocs_floor_project(folder: Path, pages: int) -> Path:
     """
     site = yaml.safe_load((REPO / "mkdocs.yml").read_text())
     theme = {k: v for k, v in site["theme"].items() if k != "custom_dir"}
-    top = nav(load_strings(REPO / "site_templates", theme.get("language", "en")))
+    top = nav(Language.load(REPO / "site_templates", load_settings(REPO).language))
     docs = folder / "docs"
     docs.mkdir(parents=True)
     for entry in top:

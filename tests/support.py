@@ -4,6 +4,7 @@ tree digests. Tests import from here, never from one another."""
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import shutil
 import subprocess
@@ -198,12 +199,20 @@ def make_project(target: Path, *, hostile: bool = True, language: str | None = N
         (target / "cases" / "zz-hostile" / "brand.yml").write_text(HOSTILE_BRAND)
         (target / "cases" / "zz-hostile" / "zz-hostile-case.yml").write_text(HOSTILE_CASE)
     if language:
-        config = target / "mkdocs.yml"
-        config.write_text(config.read_text().replace("language: en", f"language: {language}"))
+        set_setting(target, "language", language)
     git(target, "init", "-q")
     git(target, "add", "-A")
     git(target, "commit", "-qm", "data")
     return target
+
+
+def set_setting(root: Path, key: str, value: str) -> None:
+    """Set `key = "value"` in the [unkept] table of the project's unkept.toml."""
+    path = root / "unkept.toml"
+    lines = path.read_text().splitlines()
+    lines = [line for line in lines if not line.startswith(f"{key} =")]
+    lines.insert(lines.index("[unkept]") + 1, f"{key} = {json.dumps(value)}")
+    path.write_text("\n".join(lines) + "\n")
 
 
 def build(root: Path, *args: str) -> subprocess.CompletedProcess[str]:

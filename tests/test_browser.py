@@ -93,7 +93,7 @@ def test_case_page_shows_each_promise_status(page, base_url):
     assert statuses.nth(1).inner_text() == "kept, says the brand 40 days late, if confirmed"
     page.goto(base_url + "cases/hexa-oven-replacement/")
     statuses = page.locator("dd[data-status]")
-    assert statuses.nth(0).inner_text() == "kept late 1 days late"
+    assert statuses.nth(0).inner_text() == "kept late 1 day late"
     assert statuses.nth(1).inner_text() == "pending 4 days left"
     assert page.errors == []
 

@@ -691,8 +691,22 @@ def test_json_format_lists_problems(project, run):
         (
             "[unkept]\ncases_dir = 'cases'\nmaintainer = ['x']\n",
             "unkept.toml:3:1: [unkept].maintainer: unknown setting; expected one of cases_dir, confirm_days, "
-            "github_api, http_backoff, http_timeout, maintainers, repository, stale_days, "
-            "timezone, wayback_availability, wayback_save, wayback_web",
+            "github_api, http_backoff, http_timeout, language, maintainers, name, repository, "
+            "site_url, stale_days, timezone, wayback_availability, wayback_save, wayback_web",
+        ),
+        (
+            "[unkept]\nsite_url = 'unkept.example'\n",
+            "unkept.toml:2:1: [unkept].site_url: expected the site's address, like "
+            "https://example.org/ (ending in /), got 'unkept.example'",
+        ),
+        (
+            "[unkept]\nsite_url = 'https://unkept.example'\n",
+            "unkept.toml:2:1: [unkept].site_url: expected the site's address, like "
+            "https://example.org/ (ending in /), got 'https://unkept.example'",
+        ),
+        (
+            "[unkept]\nname = ' '\n",
+            "unkept.toml:2:1: [unkept].name: expected the tracker's name on one line, got ' '",
         ),
         (
             "[unkept]\nmaintainers = 'x'\n",

@@ -20,7 +20,7 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tests.support import AS_OF, REPO, build, make_project, tree_digest
+from tests.support import AS_OF, REPO, build, make_project, set_setting, tree_digest
 
 pytestmark = pytest.mark.slow  # each test builds a site or reads the session's
 
@@ -97,8 +97,9 @@ def test_every_page_states_as_of_and_commit(site, site_root):
         assert 'data/brands.csv">brands.csv</a>' in text, page
 
 
-def table_cells(page: Path) -> list[dict[str, str]]:
-    """Rows of the ranking table as {column: text}, using the cells' data-col."""
+def table_cells(page: Path, values: bool = False) -> list[dict[str, str]]:
+    """Rows of the ranking table as {column: text}, using the cells' data-col; with
+    `values`, their data-value (the figure as brands.csv has it) instead of their text."""
 
     class Cells(HTMLParser):
         def __init__(self):
@@ -113,10 +114,10 @@ def table_cells(page: Path) -> list[dict[str, str]]:
                 self.rows.append({})
             elif tag == "td" and self.in_body:
                 self.col = a.get("data-col")
-                self.rows[-1][self.col] = ""
+                self.rows[-1][self.col] = a.get("data-value", "") if values else ""
             elif tag == "span" and "data-cell" in a:
                 self.cell_name = a["data-cell"]
-                self.rows[-1][self.cell_name] = ""
+                self.rows[-1][self.cell_name] = a.get("data-value", "") if values else ""
 
         def handle_endtag(self, tag):
             if tag == "span":
@@ -127,6 +128,8 @@ def table_cells(page: Path) -> list[dict[str, str]]:
                 self.in_body = False
 
         def handle_data(self, data):
+            if values:
+                return
             if self.cell_name:
                 self.rows[-1][self.cell_name] += data
             elif self.col and self.col != "kept_on_time_rate":
@@ -139,12 +142,24 @@ def table_cells(page: Path) -> list[dict[str, str]]:
 
 def test_ranking_page_figures_equal_brands_csv(site):
     rows = list(csv.DictReader(io.StringIO((site / "data/brands.csv").read_text())))
-    shown = table_cells(site / "ranking/index.html")
-    assert len(shown) == len(rows) == 5
-    for page_row, csv_row in zip(shown, rows, strict=True):
-        page_row["brand"] = page_row["brand"].replace("fictional demo", "").strip()
+    figures = table_cells(site / "ranking/index.html", values=True)
+    assert len(figures) == len(rows) == 5
+    for page_row, csv_row in zip(figures, rows, strict=True):
         for column, value in page_row.items():
-            assert value.strip() == csv_row[column], (column, page_row, csv_row)
+            if column == "kept_on_time_rate" and value == "-1":  # sorts last; empty cell
+                value = ""
+            assert value == csv_row[column], (column, page_row, csv_row)
+    # The reader reads the same figures in the site's locale (en_GB): money and percentages
+    shown = {
+        r["brand"].replace("fictional demo", "").strip(): r
+        for r in table_cells(site / "ranking/index.html")
+    }
+    assert shown["Velora Air"]["refunds_overdue"] == "€412.60"
+    assert shown["Hexa Home Appliances"]["kept_on_time_rate"] == "60%"
+    assert (
+        shown["Hexa Home Appliances"]["rate_low"],
+        shown["Hexa Home Appliances"]["rate_high"],
+    ) == ("23.1%", "88.2%")
 
 
 def test_ranking_order_and_figures(site):
@@ -179,7 +194,9 @@ def test_ranking_order_and_figures(site):
 
 def test_headline_figures(site):
     text = (site / "index.html").read_text()
-    figures = dict(re.findall(r'data-figure="(\w+)">(\d+)<', text))
+    found = re.findall(r'data-figure="(\w+)" data-value="(\d+)">([^<]+)<', text)
+    assert all(shown == value for _, value, shown in found)  # under 1,000: no separator
+    figures = {name: value for name, value, _ in found}
     assert figures == {"brands": "5", "cases": "13", "promises": "19", "overdue": "3", "kept": "6"}
 
 
@@ -248,8 +265,8 @@ def test_a_disputed_promise_is_flagged_wherever_it_appears(site):
     feed = ET.parse(site / "feeds/norteva-telecom.xml").getroot()
     titles = [e.find("a:title", ns).text for e in feed.findall("a:entry", ns)]
     assert (
-        "Overdue: callback promised by Norteva Telecom (norteva-fibre-outage-callback) (disputed by the brand)"
-        in titles
+        "Overdue: Norteva Telecom's callback promise (Two callbacks promised on Twitter about a fibre "
+        "outage, none made) (disputed by the brand)" in titles
     )
     oven = (site / "brands/hexa-home/index.html").read_text()
     assert 'class="unkept-flag">on the brand&#39;s word<' in oven
@@ -333,7 +350,7 @@ def test_cases_json_has_meta_and_tombstones(site, site_root):
 def test_withdrawn_case_keeps_a_tombstone_page(site):
     text = (site / "cases/norteva-duplicate-report/index.html").read_text()
     assert "Case withdrawn" in text
-    assert "withdrawn by its submitter on 2026-10-04" in text
+    assert "withdrawn by its submitter on 4 October 2026" in text
     assert "Duplicate of the fibre outage case" not in text
     assert "it remains in the history of the tracker&#39;s public repository" in text
     assert "ask the tracker&#39;s maintainers to erase it" in text
@@ -355,14 +372,15 @@ def test_the_brands_side_is_at_the_top_of_the_case_page(site):
     text = " ".join(html.unescape(re.sub(r"<[^>]+>", " ", side)).split())
     assert "The brand disputes promise 1: Our Twitter team offered a direct message" in text
     assert (
-        "Promise 2: kept, says the brand, on 2026-11-20. The consumer has until 2026-12-05 to "
+        "Promise 2: kept, says the brand, on 20 November 2026. The consumer has until "
+        "5 December 2026 to "
         "answer." in text
     )
-    assert "Latest reply from the brand: 2026-11-21." in text
+    assert "Latest reply from the brand: 21 November 2026." in text
     assert side.count('href="#reply-1"') == 3  # each links to the reply it comes from
     assert 'id="reply-1"' in page
     oven = (site / "cases/hexa-oven-replacement/index.html").read_text()
-    assert "counts as kept on 2026-11-04 on the brand&#39;s word" in oven
+    assert "counts as kept on 4 November 2026 on the brand&#39;s word" in oven
     velora = (site / "cases/velora-cancelled-flight-refund/index.html").read_text()
     assert "the consumer rejects the claim: Nothing has been credited to my card" in velora
 
@@ -391,7 +409,7 @@ def test_feeds_calendars_and_badges(site):
     )  # text, safely escaped as XML
     cal = icalendar.Calendar.from_ical((site / "calendars/velora-air.ics").read_bytes())
     events = list(cal.walk("VEVENT"))
-    assert [str(e["uid"]) for e in events] == ["velora-lost-luggage-2@unkept"]
+    assert [str(e["uid"]) for e in events] == ["velora-lost-luggage-2@unkept.example"]
     assert events[0].decoded("dtstart").isoformat() == "2026-11-27"
     badge = json.loads((site / "badges/norteva-telecom.json").read_text())
     assert badge == {
@@ -507,16 +525,41 @@ def test_same_input_and_date_give_a_byte_identical_site(site, site_root, tmp_pat
     assert all(k.endswith((".html", ".json")) for k in differing)
 
 
-def test_a_language_without_strings_is_a_clear_error_and_leaves_the_previous_site(built_demo):
+def test_a_language_without_a_catalogue_is_a_clear_error_and_leaves_the_previous_site(built_demo):
     root, before = built_demo
-    config = root / "mkdocs.yml"
-    config.write_text(config.read_text().replace("language: en", "language: de"))
+    set_setting(root, "language", "de")
     result = build(root)
     assert (result.returncode, result.stdout, result.stderr) == (
         1,
         "",
-        "unkept: error: mkdocs.yml: theme.language: expected one of en, fr (the languages of "
-        "site_templates/i18n/), got 'de'; the previous site/ is unchanged.\n",
+        "unkept: error: unkept.toml:5:1: [unkept].language: no translation catalogue for 'de'; "
+        "the languages available are en, fr. To add one, copy "
+        "site_templates/locale/unkept.pot to site_templates/locale/<language>/LC_MESSAGES/"
+        "unkept.po, translate every entry (Poedit or any .po editor), then build: "
+        'CONTRIBUTING.md, "Adding a language", has the steps; the previous site/ is unchanged.\n',
+    )
+    assert tree_digest(root / "site") == before
+
+
+@pytest.mark.parametrize(
+    ("line", "moved"),
+    [
+        ("site_name: Other", "site_name: set in unkept.toml instead (name = ...)"),
+        (
+            "site_url: https://other.example/",
+            "site_url: set in unkept.toml instead (site_url = ...)",
+        ),
+    ],
+)
+def test_what_unkept_toml_holds_is_refused_in_mkdocs_yml(built_demo, line, moved):
+    root, before = built_demo
+    config = root / "mkdocs.yml"
+    config.write_text(f"{line}\n" + config.read_text())
+    result = build(root)
+    assert result.returncode == 1
+    assert result.stderr == (
+        f"unkept: error: mkdocs.yml: {moved}; mkdocs.yml holds the theme only; the previous "
+        "site/ is unchanged.\n"
     )
     assert tree_digest(root / "site") == before
 
@@ -626,17 +669,6 @@ def test_downloads_go_to_the_site_not_to_docs(site, site_root):
 # --- Languages --------------------------------------------------------------------------------
 
 
-def test_interface_strings_have_the_same_keys_in_every_language():
-    def keys(d, prefix=""):
-        return {prefix + k for k in d} | {
-            x for k, v in d.items() if isinstance(v, dict) for x in keys(v, f"{prefix}{k}.")
-        }
-
-    en = yaml.safe_load((REPO / "site_templates/i18n/en.yml").read_text())
-    fr = yaml.safe_load((REPO / "site_templates/i18n/fr.yml").read_text())
-    assert keys(en) == keys(fr)
-
-
 def test_french_site_builds(tmp_path):
     root = make_project(tmp_path / "fr", language="fr")
     result = build(root)
@@ -648,7 +680,7 @@ def test_french_site_builds(tmp_path):
     case = (site / "cases/norteva-fibre-outage-callback/index.html").read_text()
     assert "51 jours de retard" in case
     assert "Données fictives de démonstration" in case
-    assert "Promesse 2 : tenue le 2026-11-20, selon la marque." in html.unescape(case)
+    assert "Promesse 2\u00a0: tenue le 20 novembre 2026, selon la marque." in html.unescape(case)
     methodology = html.unescape((site / "methodology/index.html").read_text())
     assert_defines_every_status_and_column(methodology, "fr")
     assert "Pour les marques" in (site / "for-brands/index.html").read_text()
@@ -658,15 +690,17 @@ def test_french_site_builds(tmp_path):
 def assert_defines_every_status_and_column(text: str, lang: str) -> None:
     """The methodology names each status and each column of the ranking, as the pages do."""
     from generator.export.columns import BRAND_COLUMNS
+    from generator.i18n import Language
     from generator.model.statuses import Status
-    from generator.site.templates import load_strings
 
-    t = load_strings(REPO / "site_templates", lang)
+    language = Language.load(REPO / "site_templates", lang)
     for status in Status:
-        assert t["status"][status].casefold() in text.casefold(), status
+        assert language.word("status", status).casefold() in text.casefold(), status
     for column in BRAND_COLUMNS:
-        if column.label and column.label not in ("rank", "brand", "cases", "promises", "rate"):
-            name = re.sub(r"\s*\(.*\)$", "", t[column.label])  # "Oldest overdue (days)"
+        if column.label and column.name not in ("rank", "brand", "cases", "promises"):
+            if column.name == "kept_on_time_rate":
+                continue
+            name = re.sub(r"\s*\(.*\)$", "", language.gettext(column.label))  # "(days)"
             assert name.casefold() in text.casefold(), column.label
 
 
@@ -703,11 +737,13 @@ def test_ranking_page_shows_the_top_brands_and_points_to_the_csv(tmp_path, monke
     import datetime as dt
 
     from generator.export.downloads import write_downloads
+    from generator.export.publisher import Publisher
+    from generator.i18n import Language
     from generator.load.loader import load_corpus
     from generator.model.tracker import compute
     from generator.site import render
     from generator.site.render_index import RenderIndex
-    from generator.site.templates import environment, load_strings
+    from generator.site.templates import environment
 
     corpus = load_corpus(REPO, as_of=dt.date.fromisoformat(AS_OF))
     data = compute(
@@ -719,13 +755,13 @@ def test_ranking_page_shows_the_top_brands_and_points_to_the_csv(tmp_path, monke
     )
     templates = REPO / "site_templates"
     monkeypatch.setattr(render, "RANKING_ROWS", 2)
-    strings = load_strings(templates, "en")
+    language = Language.load(templates, "en")
     render.render_docs(
         tmp_path,
         data,
-        strings,
+        language,
+        tracker="Unkept",
         templates=templates,
-        lang="en",
         site_url="https://unkept.example/",
         archived={},
         index=RenderIndex(tmp_path / "render-index.json", {}),
@@ -735,7 +771,10 @@ def test_ranking_page_shows_the_top_brands_and_points_to_the_csv(tmp_path, monke
     assert "The 2 brands with the most unresolved promises are shown here, of 4" in page
     downloads = tmp_path / "downloads"
     write_downloads(
-        downloads, data, strings, env=environment(templates), site_url="https://unkept.example/"
+        downloads,
+        data,
+        Publisher("Unkept", "https://unkept.example/", language),
+        env=environment(templates, language),
     )
     assert (downloads / "data" / "brands.csv").read_bytes().count(b"\r\n") == 5  # 4 + header
 
@@ -826,7 +865,7 @@ def test_every_calendar_parses_with_two_libraries_and_is_never_empty(site):
     empty = icalendar.Calendar.from_ical((site / "calendars/brightcart.ics").read_bytes())
     assert list(empty.walk("VEVENT")) == []  # no deadline ahead for this brand that day
     (journal,) = empty.walk("VJOURNAL")
-    assert str(journal["summary"]) == "No deadline ahead as of 2026-11-24"
+    assert str(journal["summary"]) == "No deadline ahead as of 24 November 2026"
 
 
 def test_every_page_has_its_own_title_and_description_and_a_link_preview(site):

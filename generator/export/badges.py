@@ -16,14 +16,14 @@ def badge_colour(overdue: int) -> str:
     return colour
 
 
-def badge_endpoint(overdue: int, t: dict) -> str:
+def badge_endpoint(label: str, message: str, overdue: int) -> str:
     """shields.io endpoint JSON for a brand's badge."""
     return (
         json.dumps(
             {
                 "schemaVersion": 1,
-                "label": t["badge_label"],
-                "message": t["badge_overdue"].format(n=overdue),
+                "label": label,
+                "message": message,
                 "color": badge_colour(overdue),
             },
             ensure_ascii=False,

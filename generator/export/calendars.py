@@ -15,6 +15,7 @@ from collections.abc import Sequence
 
 import icalendar
 
+from generator.export.publisher import Publisher
 from generator.model.statuses import Status
 from generator.model.tracker import Tracker
 from generator.model.values import Case
@@ -25,13 +26,14 @@ ALARM_AT = dt.timedelta(hours=9)
 """When, on the due day, the alarm rings: 09:00 in the subscriber's own time."""
 
 
-def calendar(data: Tracker, cases: Sequence[Case], *, name: str, uid: str, site_url: str) -> bytes:
+def calendar(data: Tracker, cases: Sequence[Case], *, name: str, uid: str, by: Publisher) -> bytes:
     """A calendar named `name` with one all-day event, and its alarm, per pending deadline
     of `cases`; `uid` names the calendar in its placeholder when there is none."""
+    lang = by.language
     cal = icalendar.Calendar()
-    cal.add("prodid", "-//Unkept//unkept deadlines//EN")
+    cal.add("prodid", f"-//{by.host}//{by.name} deadlines//{lang.tag.upper()}")
     cal.add("version", "2.0")
-    cal.add("x-wr-calname", f"Unkept: {name}")
+    cal.add("x-wr-calname", f"{by.name}: {name}")
     stamp = dt.datetime.combine(data.as_of, dt.time(), dt.UTC)
     brands = data.brands
     events = 0
@@ -40,14 +42,19 @@ def calendar(data: Tracker, cases: Sequence[Case], *, name: str, uid: str, site_
         for s in data.statuses[case.id]:
             if s.status != Status.PENDING or s.due is None:
                 continue
-            summary = f"{brand}: {s.kind} due ({case.id})"
+            summary = lang.text(
+                "%(brand)s: %(kind)s due (%(case)s)",
+                brand=brand,
+                kind=lang.word("kind", s.kind),
+                case=case.title,
+            )
             event = icalendar.Event()
-            event.add("uid", f"{case.id}-{s.index + 1}@unkept")
+            event.add("uid", by.uid(f"{case.id}-{s.index + 1}"))
             event.add("dtstamp", stamp)
             event.add("dtstart", s.due)
             event.add("dtend", s.due + dt.timedelta(days=1))
             event.add("summary", summary)
-            event.add("url", f"{site_url}cases/{case.id}/")
+            event.add("url", f"{by.site_url}cases/{case.id}/")
             alarm = icalendar.Alarm()
             alarm.add("action", "DISPLAY")
             alarm.add("description", summary)
@@ -57,9 +64,11 @@ def calendar(data: Tracker, cases: Sequence[Case], *, name: str, uid: str, site_
             events += 1
     if not events:
         journal = icalendar.Journal()
-        journal.add("uid", f"{uid}-none@unkept")
+        journal.add("uid", by.uid(f"{uid}-none"))
         journal.add("dtstamp", stamp)
         journal.add("dtstart", data.as_of)
-        journal.add("summary", f"No deadline ahead as of {data.as_of.isoformat()}")
+        journal.add(
+            "summary", lang.text("No deadline ahead as of %(date)s", date=lang.date(data.as_of))
+        )
         cal.add_component(journal)
     return cal.to_ical()

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from generator.i18n import N_
+
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
 """What starts a formula in a spreadsheet, full-width forms included (some convert them)."""
 
@@ -38,7 +40,8 @@ class Column:
     description: str
     """What the figure means, for the data package."""
     label: str | None = None
-    """Key of the column's heading in the interface strings; None when not shown."""
+    """The column's heading on the ranking page (an English message of the catalogue); None
+    when not shown."""
 
 
 def _opt(x: Any) -> Any:
@@ -51,26 +54,26 @@ BRAND_COLUMNS: tuple[Column, ...] = (
         "integer",
         lambda r: r.rank,
         "Competition rank: by overdue promises, then total days overdue (ties share a rank).",
-        "rank",
+        N_("Rank"),
     ),
     Column("brand_id", "string", lambda r: r.slug, "The brand's identifier (folder name)."),
-    Column("brand", "string", lambda r: r.name, "The brand's name.", "brand"),
+    Column("brand", "string", lambda r: r.name, "The brand's name.", N_("Brand")),
     Column("demo", "boolean", lambda r: r.demo, "True for fictional demonstration data."),
-    Column("cases", "integer", lambda r: r.cases, "Cases, withdrawn ones excluded.", "cases"),
-    Column("promises", "integer", lambda r: r.promises, "Promises in those cases.", "promises"),
+    Column("cases", "integer", lambda r: r.cases, "Cases, withdrawn ones excluded.", N_("Cases")),
+    Column("promises", "integer", lambda r: r.promises, "Promises in those cases.", N_("Promises")),
     Column(
         "overdue",
         "integer",
         lambda r: r.overdue,
         "Unresolved promises: not kept, past due, case open.",
-        "overdue",
+        N_("Overdue"),
     ),
     Column(
         "claimed",
         "integer",
         lambda r: r.claimed,
         "Promises the brand says it kept, while the consumer may still reject the claim.",
-        "claimed",
+        N_("Kept, says the brand"),
     ),
     Column(
         "unconfirmed",
@@ -78,27 +81,37 @@ BRAND_COLUMNS: tuple[Column, ...] = (
         lambda r: r.unconfirmed,
         "Promises that would be overdue, in cases their submitter has not confirmed within "
         "stale_days: not counted as overdue until confirmed again.",
-        "unconfirmed",
+        N_("Unconfirmed"),
     ),
     Column(
         "disputed",
         "integer",
         lambda r: r.disputed,
         "Promises the brand disputes in a reply (whatever their status).",
-        "disputed",
+        N_("Disputed"),
     ),
-    Column("broken", "integer", lambda r: r.broken, "Not kept, past due, case closed.", "broken"),
-    Column("kept_on_time", "integer", lambda r: r.kept, "Kept on or before the due day.", "kept"),
-    Column("kept_late", "integer", lambda r: r.kept_late, "Kept after the due day.", "kept_late"),
+    Column(
+        "broken", "integer", lambda r: r.broken, "Not kept, past due, case closed.", N_("Broken")
+    ),
+    Column(
+        "kept_on_time",
+        "integer",
+        lambda r: r.kept,
+        "Kept on or before the due day.",
+        N_("Kept on time"),
+    ),
+    Column(
+        "kept_late", "integer", lambda r: r.kept_late, "Kept after the due day.", N_("Kept late")
+    ),
     Column(
         "kept_per_brand",
         "integer",
         lambda r: r.kept_per_brand,
         "Of the kept promises (on time or late), those counted on the brand's word: it claimed "
         "them kept and the consumer did not reject the claim within confirm_days.",
-        "kept_per_brand",
+        N_("Kept on the brand's word"),
     ),
-    Column("pending", "integer", lambda r: r.pending, "Not kept, not yet due.", "pending"),
+    Column("pending", "integer", lambda r: r.pending, "Not kept, not yet due.", N_("Pending")),
     Column("moot", "integer", lambda r: r.moot, "Not kept, case closed before the due day."),
     Column(
         "kept_on_time_rate",
@@ -106,7 +119,7 @@ BRAND_COLUMNS: tuple[Column, ...] = (
         lambda r: r.rate.percent if r.rate else None,
         "kept_on_time / (kept_on_time + kept_late + overdue + broken), in percent; empty "
         "below 5 decided promises.",
-        "rate",
+        N_("Kept-on-time rate (95%% interval)"),
     ),
     Column(
         "rate_low",
@@ -125,14 +138,14 @@ BRAND_COLUMNS: tuple[Column, ...] = (
         "number",
         lambda r: _opt(r.median_days_late),
         "Median days late of the promises kept late.",
-        "median_days_late",
+        N_("Median days late"),
     ),
     Column(
         "oldest_overdue_days",
         "integer",
         lambda r: r.oldest_overdue_days,
         "Days overdue of the oldest overdue promise.",
-        "oldest_overdue",
+        N_("Oldest overdue (days)"),
     ),
     Column(
         "total_days_overdue",
@@ -145,7 +158,7 @@ BRAND_COLUMNS: tuple[Column, ...] = (
         "string",
         lambda r: _opt(r.refunds_overdue_text),
         "Amounts of overdue refunds, summed per currency.",
-        "refunds_overdue",
+        N_("Refunds overdue"),
     ),
 )
 

@@ -10,18 +10,18 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import jinja2
 
 from generator.export import badges, calendars, feeds, opendata
+from generator.export.publisher import Publisher
 from generator.model.tracker import Tracker
 
-DATA_FILES: dict[str, Callable[[Tracker], str | bytes]] = {
-    "data/cases.json": opendata.cases_json,
-    "data/promises.csv": opendata.promises_csv,
-    "data/brands.csv": lambda data: opendata.brands_csv(data.ranking),
-    "data/datapackage.json": opendata.datapackage,
+DATA_FILES: dict[str, Callable[[Tracker, Publisher], str | bytes]] = {
+    "data/cases.json": lambda data, by: opendata.cases_json(data),
+    "data/promises.csv": lambda data, by: opendata.promises_csv(data),
+    "data/brands.csv": lambda data, by: opendata.brands_csv(data.ranking),
+    "data/datapackage.json": lambda data, by: opendata.datapackage(data, by),
 }
 """The open data files and what makes each one."""
 
@@ -29,10 +29,9 @@ DATA_FILES: dict[str, Callable[[Tracker], str | bytes]] = {
 def write_downloads(
     folder: Path,
     data: Tracker,
-    t: dict[str, Any],
+    by: Publisher,
     *,
     env: jinja2.Environment,
-    site_url: str,
 ) -> list[str]:
     """Write every download under `folder`; returns their paths, relative to it."""
     written: list[str] = []
@@ -44,22 +43,22 @@ def write_downloads(
         written.append(relative)
 
     for relative, make in DATA_FILES.items():
-        put(relative, make(data))
+        put(relative, make(data, by))
     for relative, content in opendata.view_csvs(data).items():
         put(f"data/{relative}", content)
-    write_feeds(put, data, t, env=env, site_url=site_url)
+    write_feeds(put, data, by, env=env)
     return written
 
 
 def write_feeds(
     put: Callable[[str, str | bytes], None],
     data: Tracker,
-    t: dict[str, Any],
+    by: Publisher,
     *,
     env: jinja2.Environment,
-    site_url: str,
 ) -> None:
     """The site's feed, and each brand's feed, calendar and badges."""
+    lang = by.language
     atom = env.get_template("files/atom.xml.j2")
     badge = env.get_template("files/badge.svg.j2")
     cases_by_brand: dict[str, list] = defaultdict(list)
@@ -68,16 +67,15 @@ def write_feeds(
             cases_by_brand[case.brand].append(case)
 
     def feed(name: str, title: str, alternate: str, entries: list[feeds.FeedEntry]) -> None:
-        """Write `feeds/<name>.xml`, whose id is `tag:unkept,2026:feed` plus `:<name>`."""
-        suffix = "" if name == "atom" else f":{name}"
+        """Write `feeds/<name>.xml`, whose id is the tracker's `feed` tag plus `:<name>`."""
         path = f"feeds/{name}.xml"
         put(
             path,
             atom.render(
-                t=t,
+                tracker=by.name,
                 as_of=data.as_of.isoformat(),
-                site_url=site_url,
-                feed_id=f"tag:unkept,2026:feed{suffix}",
+                site_url=by.site_url,
+                feed_id=by.tag("feed") if name == "atom" else by.tag("feed", name),
                 title=title,
                 self_path=path,
                 alternate_path=alternate,
@@ -85,18 +83,23 @@ def write_feeds(
             ),
         )
 
-    feed("atom", t["feed_title"], "", feeds.feed_entries(data, t, data.cases))
+    feed(
+        "atom",
+        lang.text("%(tracker)s: new cases and overdue promises", tracker=by.name),
+        "",
+        feeds.feed_entries(data, by, data.cases),
+    )
     feed(
         "corrections",
-        t["feed_corrections_title"],
+        lang.text("%(tracker)s: corrections", tracker=by.name),
         "corrections/",
-        feeds.correction_entries(data, t),
+        feeds.correction_entries(data, by),
     )
     open_cases = [c for c in data.cases if not c.is_withdrawn]
     put(
         f"calendars/{calendars.SITE_CALENDAR}.ics",
         calendars.calendar(
-            data, open_cases, name=t["deadlines"], uid=calendars.SITE_CALENDAR, site_url=site_url
+            data, open_cases, name=lang.gettext("Deadlines"), uid=calendars.SITE_CALENDAR, by=by
         ),
     )
     for case in open_cases:
@@ -104,35 +107,34 @@ def write_feeds(
             continue
         put(
             f"calendars/cases/{case.id}.ics",
-            calendars.calendar(data, [case], name=case.title, uid=case.id, site_url=site_url),
+            calendars.calendar(data, [case], name=case.title, uid=case.id, by=by),
         )
     rows = data.rows  # a property that builds the mapping: once, not once per brand
+    label = by.name.casefold()
     for slug, brand in data.brands.items():
         row = rows[slug]
         feed(
             slug,
-            t["feed_brand_title"].format(brand=brand.name),
+            lang.text("%(tracker)s: %(brand)s", tracker=by.name, brand=brand.name),
             f"brands/{slug}/",
-            feeds.feed_entries(data, t, cases_by_brand[slug]),
+            feeds.feed_entries(data, by, cases_by_brand[slug]),
         )
         put(
             f"calendars/{slug}.ics",
-            calendars.calendar(
-                data, cases_by_brand[slug], name=brand.name, uid=slug, site_url=site_url
-            ),
+            calendars.calendar(data, cases_by_brand[slug], name=brand.name, uid=slug, by=by),
         )
-        message = t["badge_overdue"].format(n=row.overdue)
+        message = lang.plural("%(num)s overdue", "%(num)s overdue", row.overdue)
         colour = {"brightgreen": "#2e7d32", "orange": "#b35900", "red": "#b3261e"}[
             badges.badge_colour(row.overdue)
         ]
         put(
             f"badges/{slug}.svg",
             badge.render(
-                label=t["badge_label"],
+                label=label,
                 message=message,
                 colour=colour,
-                label_width=7 * len(t["badge_label"]),
+                label_width=7 * len(label),
                 message_width=7 * len(message),
             ),
         )
-        put(f"badges/{slug}.json", badges.badge_endpoint(row.overdue, t))
+        put(f"badges/{slug}.json", badges.badge_endpoint(label, message, row.overdue))

@@ -10,6 +10,7 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from generator.export.publisher import Publisher
 from generator.model.corrections import CorrectionKind, corrections
 from generator.model.statuses import Status
 from generator.model.tracker import Tracker
@@ -32,8 +33,9 @@ class FeedEntry:
     brand: str
 
 
-def feed_entries(data: Tracker, t: dict, cases: Iterable[Case]) -> list[FeedEntry]:
+def feed_entries(data: Tracker, by: Publisher, cases: Iterable[Case]) -> list[FeedEntry]:
     """The newest entries about `cases` (all of them, or one brand's), newest first."""
+    lang = by.language
     entries = []
     for case in cases:
         if case.is_withdrawn:
@@ -41,9 +43,9 @@ def feed_entries(data: Tracker, t: dict, cases: Iterable[Case]) -> list[FeedEntr
         name = data.brands[case.brand].name
         entries.append(
             FeedEntry(
-                f"tag:unkept,2026:case:{case.id}",
+                by.tag("case", case.id),
                 case.opened_on,
-                t["feed_new_case"].format(title=case.title),
+                lang.text("New case: %(title)s", title=case.title),
                 f"cases/{case.id}/",
                 case.brand,
             )
@@ -52,10 +54,15 @@ def feed_entries(data: Tracker, t: dict, cases: Iterable[Case]) -> list[FeedEntr
             if s.status == Status.OVERDUE:
                 entries.append(
                     FeedEntry(
-                        f"tag:unkept,2026:overdue:{case.id}:{s.index + 1}",
+                        by.tag("overdue", case.id, str(s.index + 1)),
                         s.due + dt.timedelta(days=1),
-                        t["feed_overdue"].format(kind=t["kind"][s.kind], brand=name, case=case.id)
-                        + (t["feed_disputed"] if s.disputed else ""),
+                        lang.text(
+                            "Overdue: %(brand)s's %(kind)s promise (%(case)s)",
+                            kind=lang.word("kind", s.kind),
+                            brand=name,
+                            case=case.title,
+                        )
+                        + (lang.gettext(" (disputed by the brand)") if s.disputed else ""),
                         f"cases/{case.id}/",
                         case.brand,
                     )
@@ -64,20 +71,32 @@ def feed_entries(data: Tracker, t: dict, cases: Iterable[Case]) -> list[FeedEntr
     return entries[:FEED_ENTRIES]
 
 
-def correction_entries(data: Tracker, t: dict) -> list[FeedEntry]:
+def correction_entries(data: Tracker, by: Publisher) -> list[FeedEntry]:
     """The newest corrections: withdrawn cases, disputed promises and rejected claims."""
+    lang = by.language
     entries = []
     for c in corrections(data):
         name = data.brands[c.brand].name
         if c.kind == CorrectionKind.WITHDRAWN:
-            title = t["correction_withdrawn"].format(case=c.case_id)
+            title = lang.text("Case %(case)s was withdrawn by its submitter.", case=c.case_id)
         elif c.kind == CorrectionKind.DISPUTED:
-            title = t["correction_disputed"].format(brand=name, n=c.promise, case=c.case_id)
+            title = lang.text(
+                "%(brand)s disputes promise %(n)s of case %(case)s.",
+                brand=name,
+                n=c.promise,
+                case=c.case_id,
+            )
         else:
-            title = t["correction_claim_rejected"].format(brand=name, n=c.promise, case=c.case_id)
+            title = lang.text(
+                "The consumer rejects %(brand)s's claim that promise %(n)s of case %(case)s "
+                "was kept.",
+                brand=name,
+                n=c.promise,
+                case=c.case_id,
+            )
         entries.append(
             FeedEntry(
-                f"tag:unkept,2026:correction:{c.kind}:{c.case_id}:{c.promise or 0}",
+                by.tag("correction", str(c.kind), c.case_id, str(c.promise or 0)),
                 c.day,
                 title,
                 f"cases/{c.case_id}/",

@@ -12,6 +12,7 @@ from typing import Any
 
 from generator import FORMAT_VERSION, __version__
 from generator.export.columns import BRAND_COLUMNS, PROMISE_COLUMNS, Column, cell
+from generator.export.publisher import Publisher
 from generator.model.ranking import BrandFigures
 from generator.model.statuses import PromiseStatus
 from generator.model.tracker import BY_RATE, LAST_12_MONTHS, VIEWS, Tracker
@@ -177,7 +178,7 @@ def view_csvs(data: Tracker) -> dict[str, str]:
     }
 
 
-def datapackage(data: Tracker) -> str:
+def datapackage(data: Tracker, by: Publisher) -> str:
     """A Frictionless Data Package (v2) describing brands.csv, promises.csv and the CSV of
     each view of the ranking (`ranking/<view>.csv`)."""
 
@@ -204,8 +205,8 @@ def datapackage(data: Tracker) -> str:
     ]
     package = {
         "$schema": "https://datapackage.org/profiles/2.0/datapackage.json",
-        "name": "unkept",
-        "title": "Unkept: promises brands made to customers, and whether they kept them",
+        "name": by.slug,
+        "title": f"{by.name}: promises brands made to customers, and whether they kept them",
         "description": "Figures as of the day and data commit given in `unkept`; reproduce "
         "them, in a clone of the repository, with "
         "`git checkout <commit> && make site AS_OF=<as_of>`.",

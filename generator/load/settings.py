@@ -26,6 +26,14 @@ class Settings:
     are unconfirmed, out of the ranking, until its submitter confirms it again."""
     confirm_days: int = DEFAULT_CONFIRM_DAYS
     """Days a consumer has, after a brand's reply claiming a promise kept, to reject it."""
+    name: str = "Unkept"
+    """The tracker's name: page titles, the citation line, feeds, calendars and badges."""
+    site_url: str = ""
+    """The site's address: links in feeds and calendars, "cite this case", and the host
+    that makes every Atom and iCalendar id unique to this tracker. Empty: relative links."""
+    language: str = "en"
+    """The language of the site, with a region for its formats if wanted (`fr`, `en_GB`):
+    a catalogue under site_templates/locale/ (English needs none)."""
     cases_dir: str = "cases"
     """Folder of the cases, relative to the project root."""
     maintainers: tuple[str, ...] = ()
@@ -60,6 +68,14 @@ def _line_of(text: str, key: str) -> int:
         elif in_table and re.match(rf"{re.escape(key)}\s*=", stripped):
             return number
     return 1
+
+
+def setting_place(root: Path, key: str) -> str:
+    """`unkept.toml:7:1: [unkept].language`: where a setting is written, for messages
+    about its value."""
+    path = root / SETTINGS_FILE
+    text = path.read_text("utf-8", errors="replace") if path.is_file() else ""
+    return f"{SETTINGS_FILE}:{_line_of(text, key)}:1: [unkept].{key}"
 
 
 def load_settings(root: Path) -> Settings:
@@ -112,6 +128,14 @@ def parse_settings(raw: bytes | None) -> Settings:
         raise fail(
             "timezone", f"expected an IANA time zone like Europe/Paris, got {settings.timezone!r}"
         ) from exc
+    if settings.site_url and not re.fullmatch(r"https?://[^\s/?#]+/(\S*/)?", settings.site_url):
+        raise fail(
+            "site_url",
+            f"expected the site's address, like https://example.org/ (ending in /), got "
+            f"{settings.site_url!r}",
+        )
+    if not settings.name.strip() or "\n" in settings.name:
+        raise fail("name", f"expected the tracker's name on one line, got {settings.name!r}")
     for key in ("stale_days", "confirm_days"):
         if getattr(settings, key) < 1:
             raise fail(key, f"expected a positive number of days, got {getattr(settings, key)}")

@@ -33,23 +33,33 @@ class DefaultDeadline:
     delay: Delay
     """How long the brand is given."""
     basis: str
-    """The reference that justifies the delay, shown on the methodology page."""
+    """The reference that justifies the delay, shown on the methodology page: an English
+    message of the translation catalogue (`%(tracker)s` is the tracker's name)."""
+
+
+def N_(message: str) -> str:  # gettext's marker; the model imports nothing of the package
+    """Mark a message for the catalogue; the site translates it where it is shown."""
+    return message
 
 
 DEFAULT_DEADLINES: dict[str, DefaultDeadline] = {
     "refund": DefaultDeadline(
         Delay(14, DelayUnit.DAYS),
-        "Directive 2011/83/EU, article 13: refund within 14 days of withdrawal",
+        N_("Directive 2011/83/EU, article 13: refund within 14 days of withdrawal"),
     ),
     "delivery": DefaultDeadline(
         Delay(30, DelayUnit.DAYS),
-        "Directive 2011/83/EU, article 18: delivery within 30 days of the contract",
+        N_("Directive 2011/83/EU, article 18: delivery within 30 days of the contract"),
     ),
-    "callback": DefaultDeadline(Delay(2, DelayUnit.DAYS), "Unkept convention for contact promises"),
-    "reply": DefaultDeadline(Delay(2, DelayUnit.DAYS), "Unkept convention for contact promises"),
+    "callback": DefaultDeadline(
+        Delay(2, DelayUnit.DAYS), N_("%(tracker)s convention for contact promises")
+    ),
+    "reply": DefaultDeadline(
+        Delay(2, DelayUnit.DAYS), N_("%(tracker)s convention for contact promises")
+    ),
 }
 FALLBACK_DEADLINE = DefaultDeadline(
-    Delay(14, DelayUnit.DAYS), "Unkept convention for other promises"
+    Delay(14, DelayUnit.DAYS), N_("%(tracker)s convention for other promises")
 )
 
 

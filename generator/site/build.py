@@ -20,7 +20,6 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import jinja2
 from mkdocs.config.defaults import MkDocsConfig
@@ -28,17 +27,19 @@ from mkdocs.exceptions import MkDocsException
 
 from generator.errors import BuildFailed, os_error_text
 from generator.export.downloads import write_downloads
+from generator.export.publisher import Publisher
+from generator.i18n import Language
 from generator.load.archive_records import ARCHIVE_FILE, load_records
 from generator.load.cache import CheckCache
 from generator.load.loader import load_corpus
-from generator.load.settings import Settings
+from generator.load.settings import Settings, setting_place
 from generator.load.template import TEMPLATE
 from generator.model.tracker import Tracker, compute
 from generator.site import mkdocs
 from generator.site.links import GitHubLinks
-from generator.site.render import render_docs, template_error
+from generator.site.render import commit_text, render_docs, template_error
 from generator.site.render_index import RenderIndex
-from generator.site.templates import TEMPLATES_DIR, environment, load_strings
+from generator.site.templates import TEMPLATES_DIR, environment
 from generator.workers import beside, collector_paused
 
 
@@ -118,10 +119,9 @@ class Generated:
     config: MkDocsConfig
     """MkDocs' configuration, with the navigation and values the theme prints."""
     data: Tracker
-    t: dict[str, Any]
-    """The interface strings, in the site's language."""
+    publisher: Publisher
+    """The tracker's name, address and language."""
     templates: Path
-    site_url: str
     pages: int
     rendered: int
     """Pages rendered by this build; the others were unchanged since the previous one."""
@@ -155,11 +155,17 @@ def generate(root: Path, *, as_of: dt.date, settings: Settings, config_file: str
     if docs.is_symlink() or (docs.exists() and not docs.is_dir()):
         docs.unlink()
     docs.mkdir(exist_ok=True)
-    config = mkdocs.configure(root, config_file, docs=docs, site=staging(root))
-    lang = config.theme["language"]
     templates = root / TEMPLATES_DIR
-    t = load_strings(templates, lang)
-    site_url = config.site_url or ""
+    language = Language.load(templates, settings.language, where=setting_place(root, "language"))
+    config = mkdocs.configure(
+        root,
+        config_file,
+        docs=docs,
+        site=staging(root),
+        name=settings.name,
+        site_url=settings.site_url,
+    )
+    publisher = Publisher(settings.name, config.site_url or "", language)
     archived = load_records(root / ARCHIVE_FILE)
     data = compute(
         corpus.brands,
@@ -173,20 +179,26 @@ def generate(root: Path, *, as_of: dt.date, settings: Settings, config_file: str
         page_count, rendered = render_docs(
             docs,
             data,
-            t,
+            language,
+            tracker=settings.name,
             templates=templates,
-            lang=lang,
-            site_url=site_url,
+            site_url=publisher.site_url,
             archived=archived,
             index=RenderIndex.load(root),
             links=github_links(root, settings),
         )
     except jinja2.TemplateError as exc:  # files/ templates, outside the page loop
         raise BuildFailed(f"{TEMPLATES_DIR}: {template_error(exc)}") from exc
-    config["nav"] = mkdocs.nav(t)
-    mkdocs.localise_palette(config, t)
-    config.extra["unkept"] = {"as_of": as_of.isoformat(), "commit": data.commit, "t": t}
-    return Generated(config, data, t, templates, site_url, page_count, rendered, cache)
+    config["nav"] = mkdocs.nav(language)
+    mkdocs.localise(config, language)
+    config.extra["unkept"] = {
+        "as_of": as_of.isoformat(),
+        "as_of_text": language.date(as_of),
+        "commit": commit_text(data.commit, language),
+        "reproducible": data.commit != "uncommitted" and not data.commit.endswith("+changes"),
+        "t": mkdocs.theme_strings(language),
+    }
+    return Generated(config, data, publisher, templates, page_count, rendered, cache)
 
 
 def save_and_write_downloads(state: tuple[Generated, Path]) -> None:
@@ -204,9 +216,8 @@ def save_and_write_downloads(state: tuple[Generated, Path]) -> None:
         write_downloads(
             folder,
             generated.data,
-            generated.t,
-            env=environment(generated.templates),
-            site_url=generated.site_url,
+            generated.publisher,
+            env=environment(generated.templates, generated.publisher.language),
         )
     except jinja2.TemplateError as exc:
         raise BuildFailed(f"{TEMPLATES_DIR}: {template_error(exc)}") from None
@@ -228,7 +239,9 @@ def git_commit(root: Path, cases_dir: str = "cases") -> str:
 
     try:
         commit = git("rev-parse", "--short=12", "HEAD")
-        dirty = git("status", "--porcelain", "--", cases_dir, "mkdocs.yml", TEMPLATES_DIR)
+        dirty = git(
+            "status", "--porcelain", "--", cases_dir, "mkdocs.yml", "unkept.toml", TEMPLATES_DIR
+        )
     except (OSError, subprocess.SubprocessError):
         return "uncommitted"
     return f"{commit}+changes" if dirty else commit

@@ -12,6 +12,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from generator.i18n import N_, Language
 from generator.model.corrections import corrections
 from generator.model.ranking import due_within, newly_overdue
 from generator.model.statuses import Claim, PromiseStatus, is_stale, latest_claim
@@ -30,12 +31,15 @@ TOP_BRANDS = 10
 RANKING_ROWS = 500
 """Brands shown on a ranking page; all of them are in brands.csv. Keeps the page light
 (under 300 KB compressed) when the tracker has thousands of brands."""
-_UNSAFE_TITLE = re.compile(r"[^\w .,'\u2019()+!/:-]")
+TAGLINE = N_("The promises brands make to unhappy customers, and whether they keep them.")
+_UNSAFE_TITLE = re.compile(r"[^\w .,'\u2019()+!?;/:«»\u00a0\u202f-]")
+_SPACES = re.compile(r"[^\S\u00a0\u202f]+")
+"""Runs of white space but the no-break spaces of French typography."""
 
 
 def safe_title(text: str, fallback: str) -> str:
     """Text fit for a page title: no markup characters at all (`<`, `&`, `"`, ...)."""
-    cleaned = " ".join(_UNSAFE_TITLE.sub(" ", text).split())
+    cleaned = _SPACES.sub(" ", _UNSAFE_TITLE.sub(" ", text)).strip()
     return cleaned or fallback
 
 
@@ -107,16 +111,22 @@ def brand_sides(case: Case, data: Tracker) -> tuple[BrandSide, ...]:
     return tuple(sides)
 
 
-def view_title(view: str, t: Mapping[str, Any]) -> str:
+def view_title(view: str, lang: Language) -> str:
     """A ranking view's title: `Ranking: Delivery`."""
     if view == "all":
-        return t["ranking"]
-    name = {LAST_12_MONTHS: t["ranking_12_months"], BY_RATE: t["ranking_by_rate"]}
-    return f"{t['ranking']}: {name.get(view) or t['category'][view]}"
+        return lang.gettext("Ranking")
+    if view == LAST_12_MONTHS:
+        name = lang.gettext("Promises made in the last 12 months")
+    elif view == BY_RATE:
+        name = lang.gettext("By kept-on-time rate")
+    else:
+        name = lang.word("category", view)
+    return lang.text("Ranking: %(view)s", view=name)
 
 
-def site_pages(data: Tracker, t: Mapping[str, Any]) -> list[Page]:
-    """Every page of the site, in a stable order; `t` holds the interface strings."""
+def site_pages(data: Tracker, lang: Language, tracker: str) -> list[Page]:
+    """Every page of the site, in a stable order, titled in `lang`; `tracker` is the
+    tracker's name."""
     rows = data.rows
     cases_by_brand: dict[str, list[Case]] = defaultdict(list)
     for case in data.cases:
@@ -139,7 +149,7 @@ def site_pages(data: Tracker, t: Mapping[str, Any]) -> list[Page]:
         Page(
             "index.md",
             "home.md.j2",
-            "Unkept",
+            safe_title(tracker, "Unkept"),
             {
                 "headline": data.headline,
                 "top": [r for r in data.ranking if r.overdue > 0][:TOP_BRANDS],
@@ -151,7 +161,7 @@ def site_pages(data: Tracker, t: Mapping[str, Any]) -> list[Page]:
             Page(
                 "ranking/index.md" if view == "all" else f"ranking/{view}.md",
                 "ranking.md.j2",
-                safe_title(view_title(view, t), "Ranking"),
+                safe_title(view_title(view, lang), view),
                 {"rows": rows, "view": view},
             )
             for view, rows in data.views.items()
@@ -159,18 +169,31 @@ def site_pages(data: Tracker, t: Mapping[str, Any]) -> list[Page]:
         Page(
             "deadlines.md",
             "deadlines.md.j2",
-            safe_title(t["deadlines"], "Deadlines"),
+            safe_title(lang.gettext("Deadlines"), "Deadlines"),
             {**deadline_lists, "titles": titles(*deadline_lists.values())},
         ),
         Page(
-            "methodology.md", "methodology.md.j2", safe_title(t["methodology"], "Methodology"), {}
+            "methodology.md",
+            "methodology.md.j2",
+            safe_title(lang.gettext("Methodology"), "Methodology"),
+            {},
         ),
-        Page("contribute.md", "contribute.md.j2", safe_title(t["contribute"], "Contribute"), {}),
-        Page("for-brands.md", "for_brands.md.j2", safe_title(t["for_brands"], "For brands"), {}),
+        Page(
+            "contribute.md",
+            "contribute.md.j2",
+            safe_title(lang.gettext("Contribute"), "Contribute"),
+            {},
+        ),
+        Page(
+            "for-brands.md",
+            "for_brands.md.j2",
+            safe_title(lang.gettext("For brands"), "For brands"),
+            {},
+        ),
         Page(
             "corrections.md",
             "corrections.md.j2",
-            safe_title(t["corrections"], "Corrections"),
+            safe_title(lang.gettext("Corrections"), "Corrections"),
             {"items": corrections(data)},
         ),
     ]
@@ -207,8 +230,12 @@ def site_pages(data: Tracker, t: Mapping[str, Any]) -> list[Page]:
                 },
                 search_template="brand_search.md.j2",
                 description=safe_title(
-                    f"{brand.name} · {t['overdue']}: {rows[slug].overdue} · "
-                    f"{t['cases']}: {len(cases)}",
+                    lang.text(
+                        "%(brand)s · Overdue: %(overdue)s · Cases: %(cases)s",
+                        brand=brand.name,
+                        overdue=lang.number(rows[slug].overdue),
+                        cases=lang.number(len(cases)),
+                    ),
                     brand.name,
                 ),
             )
@@ -223,7 +250,9 @@ def site_pages(data: Tracker, t: Mapping[str, Any]) -> list[Page]:
                     case.id,
                     {"case": case, "brand": brand},
                     search=False,
-                    description=safe_title(f"{case.id} · {t['case_status']['withdrawn']}", case.id),
+                    description=safe_title(
+                        f"{case.id} · {lang.word('case_status', 'withdrawn')}", case.id
+                    ),
                 )
             )
             continue
@@ -244,7 +273,7 @@ def site_pages(data: Tracker, t: Mapping[str, Any]) -> list[Page]:
                 brand=safe_title(brand.name, brand.slug),
             )
         )
-    tagline = safe_title(t["site_tagline"], "")
+    tagline = safe_title(lang.gettext(TAGLINE), "")
     return [
         p
         if p.description

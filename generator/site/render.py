@@ -15,13 +15,14 @@ import re
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import jinja2
 from markupsafe import Markup, escape
 
 from generator.errors import BuildFailed
 from generator.export.columns import BRAND_COLUMNS
+from generator.i18n import Language
+from generator.i18n.words import VOCABULARIES
 from generator.load.archive_records import Record
 from generator.model.deadlines import DEFAULT_DEADLINES, FALLBACK_DEADLINE, default_deadline
 from generator.model.ranking import MIN_DECIDED_FOR_RATE
@@ -31,6 +32,7 @@ from generator.site.links import GitHubLinks
 from generator.site.plan import RANKING_ROWS, Page, site_pages
 from generator.site.render_index import (
     AS_OF_STAMP,
+    AS_OF_TEXT_STAMP,
     COMMIT_STAMP,
     STAMPS,
     Rendered,
@@ -182,10 +184,10 @@ def cacheable(page: Page) -> bool:
 def render_docs(
     docs: Path,
     data: Tracker,
-    t: dict[str, Any],
+    language: Language,
     *,
+    tracker: str,
     templates: Path,
-    lang: str,
     site_url: str,
     archived: dict[str, Record],
     index: RenderIndex,
@@ -196,9 +198,10 @@ def render_docs(
     Page files still fresh in `index` are kept as they are; files of no page any more are
     removed. Returns the number of pages and how many were rendered.
     """
-    env = environment(templates)
+    env = environment(templates, language)
     common = {
-        "t": t,
+        "language": [language.code, language.catalogue, language.digest],
+        "tracker": tracker,
         "archived": archived,
         **{name: Markup(stamp) for name, stamp in STAMPS.items()},  # printed, not escaped
         "site_url": site_url,
@@ -211,30 +214,56 @@ def render_docs(
         "has_demo": any(b.demo for b in data.brands.values()),
         "defaults": sorted(DEFAULT_DEADLINES.items()),
         "fallback": FALLBACK_DEADLINE,
-        "default_delays": {k: str(default_deadline(k).delay) for k in t["kind"]},
+        "default_delays": {k: default_deadline(k).delay for k in VOCABULARIES["kind"]},
         "min_decided": MIN_DECIDED_FOR_RATE,
         "ranking_rows": RANKING_ROWS,
-        "asof_line": Markup(f"{escape(t['as_of'])} {AS_OF_STAMP} · {escape(t['commit'])} ")
-        + Markup(COMMIT_STAMP),
+        "asof_line": Markup(
+            f'{escape(language.gettext("As of"))} <time datetime="{AS_OF_STAMP}">'
+            f"{AS_OF_TEXT_STAMP}</time> · {escape(language.gettext('data commit'))} "
+            f"<code>{COMMIT_STAMP}</code>"
+        ),
         "links": links or GitHubLinks(""),
     }
     env.globals.update(common)  # pages and macros (imported without context) read these
-    pages = site_pages(data, t)
+    pages = site_pages(data, language, tracker)
     build = build_key(
         templates,
         {
-            **{k: v for k, v in common.items() if k not in ("columns", "asof_line", *STAMPS)},
+            **{
+                k: v
+                for k, v in common.items()
+                if k not in ("columns", "asof_line", "default_delays", *STAMPS)
+            },
+            "default_delays": {k: str(v) for k, v in common["default_delays"].items()},
             "links": repr(common["links"]),  # the repository and template the links carry
         },
     )
-    stamps = {"as_of": data.as_of.isoformat(), "commit": data.commit}
+    stamps = {
+        "as_of": data.as_of.isoformat(),
+        "as_of_text": language.date(data.as_of),
+        "commit": commit_text(data.commit, language),
+    }
     index.discard()
-    rows, rendered = write_docs(RenderJob(env, pages, docs, lang, build, index, stamps))
+    rows, rendered = write_docs(
+        RenderJob(env, pages, docs, language.catalogue, build, index, stamps)
+    )
     shutil.copytree(templates / "assets", docs / "assets", dirs_exist_ok=True)
     assets = (p.relative_to(templates).as_posix() for p in (templates / "assets").rglob("*"))
     remove_others(docs, {page.source for page in pages} | set(assets))
     index.save(rows)
     return len(pages), rendered
+
+
+def commit_text(commit: str, language: Language) -> str:
+    """The data's commit as pages print it: a commit one can check out, or words saying
+    there is none."""
+    if commit == "uncommitted":
+        return language.gettext("none (not built from a git repository)")
+    if commit.endswith("+changes"):
+        return language.text(
+            "%(commit)s, with changes not yet committed", commit=commit.removesuffix("+changes")
+        )
+    return commit
 
 
 def remove_others(docs: Path, keep: set[str]) -> None:

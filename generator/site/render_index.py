@@ -35,15 +35,20 @@ from generator.model.values import Case
 RENDER_INDEX = "render-index.json"
 MAGIC = "unkept-render-index"
 AS_OF_STAMP = "<!--unkept:as-of-->"
+AS_OF_TEXT_STAMP = "<!--unkept:as-of-text-->"
 COMMIT_STAMP = "<!--unkept:commit-->"
-STAMPS = {"as_of": AS_OF_STAMP, "commit": COMMIT_STAMP}
+STAMPS = {"as_of": AS_OF_STAMP, "as_of_text": AS_OF_TEXT_STAMP, "commit": COMMIT_STAMP}
 """Build-wide values printed as stamps in cacheable pages; contributor text is escaped, so it
 can never contain one (it has no raw `<`)."""
 
 
-def stamped(text: str, *, as_of: str, commit: str) -> str:
+def stamped(text: str, *, as_of: str, as_of_text: str, commit: str) -> str:
     """`text` with its stamps replaced by the build's values (what the theme does)."""
-    return text.replace(AS_OF_STAMP, as_of).replace(COMMIT_STAMP, commit)
+    return (
+        text.replace(AS_OF_STAMP, as_of)
+        .replace(AS_OF_TEXT_STAMP, as_of_text)
+        .replace(COMMIT_STAMP, commit)
+    )
 
 
 def build_key(templates: Path, values: Mapping[str, Any]) -> str:

@@ -13,24 +13,14 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
-import yaml
+from jinja2.runtime import Context
+from jinja2.utils import pass_context
 from markupsafe import Markup, escape
 
-from generator.errors import TemplateError
+from generator.i18n import Language
+from generator.i18n.words import translated
 
 TEMPLATES_DIR = "site_templates"
-
-
-def load_strings(templates: Path, lang: str) -> dict[str, Any]:
-    """The interface strings of `lang` (site_templates/i18n/<lang>.yml)."""
-    path = templates / "i18n" / f"{lang}.yml"
-    if not path.is_file():
-        known = sorted(p.stem for p in (templates / "i18n").glob("*.yml"))
-        raise TemplateError(
-            f"mkdocs.yml: theme.language: expected one of {', '.join(known)} (the languages "
-            f"of {TEMPLATES_DIR}/i18n/), got {lang!r}"
-        )
-    return yaml.safe_load(path.read_text("utf-8"))
 
 
 def paragraphs(text: str | None) -> list[str]:
@@ -41,13 +31,12 @@ def paragraphs(text: str | None) -> list[str]:
     return [b for b in blocks if b]
 
 
-def fmt(template: str, **values: Any) -> Markup:
-    """`"{n} days late" | fmt(n=3)`, escaping the values but not the template string."""
-    return escape(template).format(**values)
+def environment(templates: Path, language: Language) -> jinja2.Environment:
+    """The Jinja2 environment for pages and files in `language`, autoescaped everywhere.
 
-
-def environment(templates: Path) -> jinja2.Environment:
-    """The Jinja2 environment for pages and files, with autoescape on everywhere."""
+    Messages go through Jinja's i18n extension (`_`, `ngettext`, `{% trans %}`), new style:
+    a message is a format string whose values are escaped, and `ngettext` fills `%(num)s`
+    with the count in the locale's digits."""
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(templates)),
         autoescape=True,
@@ -56,11 +45,81 @@ def environment(templates: Path) -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
         auto_reload=False,  # templates do not change during a build: no stat per page
+        extensions=["jinja2.ext.i18n"],
     )
+    install_language(env, language)
     env.filters["paragraphs"] = paragraphs
-    env.filters["fmt"] = fmt
     env.filters["yaml_str"] = lambda s: Markup(json.dumps(str(s), ensure_ascii=True))
     return env
+
+
+def install_language(env: jinja2.Environment, language: Language) -> None:
+    """gettext callables, vocabularies and the locale's formats, for `language`."""
+
+    def finish(context: Context, message: str, values: dict[str, Any]) -> str:
+        if context.eval_ctx.autoescape:  # the message too: a catalogue holds no markup
+            return escape(message) % values  # Markup's % escapes the values
+        return message % values
+
+    @pass_context
+    def gettext(context: Context, message: str, **values: Any) -> str:
+        return finish(context, language.gettext(message), values)
+
+    @pass_context
+    def ngettext(context: Context, singular: str, plural: str, n: int, **values: Any) -> str:
+        values.setdefault("num", language.number(n))
+        return finish(context, language.ngettext(singular, plural, n), values)
+
+    @pass_context
+    def pgettext(context: Context, where: str, message: str, **values: Any) -> str:
+        return finish(context, language.pgettext(where, message), values)
+
+    @pass_context
+    def npgettext(
+        context: Context, where: str, singular: str, plural: str, n: int, **values: Any
+    ) -> str:
+        values.setdefault("num", language.number(n))
+        return finish(context, language.npgettext(where, singular, plural, n), values)
+
+    def label(text: str) -> Markup:
+        """`Brand:` as this language writes a label before its value (`Marque :`)."""
+        return escape(language.gettext("%(label)s:")) % {"label": text}
+
+    env.newstyle_gettext = True  # type: ignore[attr-defined]
+    env.globals.update(
+        _=gettext,
+        gettext=gettext,
+        ngettext=ngettext,
+        pgettext=pgettext,
+        npgettext=npgettext,
+        words=translated(language.pgettext),
+        lang_tag=language.tag,
+        label=label,
+        colon=label(""),
+    )
+    env.filters.update(
+        date=language.date,
+        moment=lambda m: language.moment(m.day, m.at),
+        number=language.number,
+        percent=language.percent,
+        money=lambda m: language.money(m.amount, m.currency),
+        delay=lambda d: language.delay(d.count, str(d.unit)),
+        country=language.country,
+        cell=lambda row, column: cell(language, row, column),
+    )
+
+
+def cell(language: Language, row: Any, column: Any) -> str:
+    """A ranking cell as a reader reads it: counts and amounts in the locale's digits (the
+    cell's `data-value` and the CSV keep the plain figure)."""
+    if column.name == "refunds_overdue":
+        return "; ".join(language.money(m.amount, m.currency) for m in row.refunds_overdue)
+    value = column.value(row)
+    if value is None:
+        return ""
+    if column.type in ("integer", "number"):
+        return language.number(value)
+    return str(value)
 
 
 def template_for(env: jinja2.Environment, name: str, lang: str) -> jinja2.Template:

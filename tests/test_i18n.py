@@ -1,0 +1,334 @@
+"""Languages: the catalogues are complete, plurals and formats follow the locale, French
+typography, the clear error for a language without a catalogue, and a fork in one file."""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import re
+import shutil
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from babel.messages.pofile import read_po
+
+from generator.errors import SettingsError
+from generator.i18n import Language
+from generator.i18n.extract import problems
+from generator.i18n.typography import NBSP, NNBSP, french
+from tests.support import REPO, build, make_project, set_setting
+
+TEMPLATES = REPO / "site_templates"
+FR_PO = TEMPLATES / "locale/fr/LC_MESSAGES/unkept.po"
+
+
+# --- The catalogues -------------------------------------------------------------------------
+
+
+def test_every_message_is_in_the_catalogue_and_translated_in_every_language():
+    """`make messages` has been run, and every shipped language translates everything."""
+    assert list(problems(REPO)) == []
+
+
+@pytest.fixture
+def sources(tmp_path: Path) -> Path:
+    """A copy of what extraction reads, for a test to break."""
+    shutil.copytree(REPO / "generator", tmp_path / "generator")
+    shutil.copytree(TEMPLATES, tmp_path / "site_templates")
+    return tmp_path
+
+
+def _po_replace(root: Path, old: str, new: str) -> None:
+    po = root / "site_templates/locale/fr/LC_MESSAGES/unkept.po"
+    text = po.read_text()
+    assert old in text
+    po.write_text(text.replace(old, new, 1))
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "expected"),
+    [
+        (
+            'msgstr "Aucune."',
+            'msgstr ""',
+            "site_templates/locale/fr/LC_MESSAGES/unkept.po:{line}: 'None.' is not translated",
+        ),
+        (
+            'msgid "None."\nmsgstr "Aucune."',
+            '#, fuzzy\nmsgid "None."\nmsgstr "Aucune."',
+            "site_templates/locale/fr/LC_MESSAGES/unkept.po:{line}: 'None.' is marked fuzzy: "
+            "check it, then remove the fuzzy flag",
+        ),
+        (
+            'msgstr "Nouveau dossier : %(title)s"',
+            'msgstr "Nouveau dossier : %(titre)s"',
+            "site_templates/locale/fr/LC_MESSAGES/unkept.po:{line}: 'New case: %(title)s': "
+            "unknown named placeholder 'titre'",
+        ),
+    ],
+)
+def test_the_catalogue_check_names_what_a_translator_must_fix(sources, old, new, expected):
+    _po_replace(sources, old, new)
+    found = list(problems(sources))
+    assert len(found) == 1, found
+    line = re.match(r"[^:]+:(\d+):", found[0]).group(1)
+    assert found == [expected.format(line=line)]
+
+
+def test_a_new_message_in_a_template_is_caught_until_extracted_and_translated(sources):
+    page = sources / "site_templates/pages/deadlines.md.j2"
+    page.write_text(page.read_text() + '{{ _("A brand new sentence.") }}\n')
+    assert list(problems(sources)) == [
+        "site_templates/locale/unkept.pot: lacks 'A brand new sentence.'; run make messages",
+        "site_templates/locale/fr/LC_MESSAGES/unkept.po: lacks 'A brand new sentence.'; run "
+        "make messages, then translate it",
+    ]
+
+
+def test_the_french_catalogue_has_no_fuzzy_or_empty_entry_and_french_plural_rules():
+    with FR_PO.open("rb") as fp:
+        catalog = read_po(fp)
+    assert catalog.plural_expr == "(n > 1)"
+    entries = [m for m in catalog if m.id]
+    assert len(entries) > 200
+    assert not [m.id for m in entries if m.fuzzy]
+
+
+# --- Plurals and formats --------------------------------------------------------------------
+
+DAYS_LATE = ("%(num)s day late", "%(num)s days late")
+
+
+@pytest.mark.parametrize(
+    ("code", "expected"),
+    [
+        ("en", ["0 days late", "1 day late", "2 days late", "1,234 days late"]),
+        (
+            "fr",
+            [
+                "0 jour de retard",
+                "1 jour de retard",
+                "2 jours de retard",
+                "1\u202f234 jours de retard",
+            ],
+        ),
+    ],
+)
+def test_plurals_at_0_1_and_2_and_counts_in_the_locales_digits(code, expected):
+    language = Language.load(TEMPLATES, code)
+    assert [language.plural(*DAYS_LATE, n) for n in (0, 1, 2, 1234)] == expected
+
+
+@pytest.mark.parametrize(
+    ("code", "day", "money", "percent", "delay", "country"),
+    [
+        ("en_GB", "28 November 2026", "€412.60", "66.7%", "5 business days", "France"),
+        ("en", "November 28, 2026", "€412.60", "66.7%", "1 hour", "France"),
+        ("fr", "28 novembre 2026", "412,60\u00a0€", "66,7\u00a0%", "5 jours ouvrés", "France"),
+    ],
+)
+def test_dates_money_percentages_and_delays_follow_the_locale(
+    code, day, money, percent, delay, country
+):
+    language = Language.load(TEMPLATES, code)
+    assert language.date(dt.date(2026, 11, 28)) == day
+    assert language.money(Decimal("412.60"), "EUR") == money
+    assert language.percent(66.7) == percent
+    assert (
+        language.delay(1 if code == "en" else 5, "hours" if code == "en" else "business days")
+        == delay
+    )
+    assert language.country("FR") == country
+
+
+def test_a_moment_keeps_the_time_and_offset_it_was_written_with():
+    moment = dt.datetime.fromisoformat("2026-10-02T18:40:00+02:00")
+    assert Language.load(TEMPLATES, "fr").datetime(moment) == "2 octobre 2026 à 18:40 (UTC+02:00)"
+    assert Language.load(TEMPLATES, "en_GB").datetime(moment) == (
+        "2 October 2026 at 18:40 (UTC+02:00)"
+    )
+
+
+# --- French typography ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Marque : Velora", f"Marque{NBSP}: Velora"),
+        ("Vraiment ? Oui ! Bon ; fin", f"Vraiment{NNBSP}? Oui{NNBSP}! Bon{NNBSP}; fin"),
+        ("« démo fictive »", f"«{NNBSP}démo fictive{NNBSP}»"),
+        ("https://unkept.example/ à 18:40", "https://unkept.example/ à 18:40"),  # untouched
+        (f"déjà{NBSP}: fait", f"déjà{NBSP}: fait"),  # idempotent
+    ],
+)
+def test_french_typography(text, expected):
+    assert french(text) == expected
+
+
+def test_typography_applies_to_the_catalogue_never_to_what_a_contributor_wrote():
+    language = Language.load(TEMPLATES, "fr")
+    assert language.text("New case: %(title)s", title="Remboursement : jamais ?") == (
+        f"Nouveau dossier{NBSP}: Remboursement : jamais ?"
+    )
+
+
+# --- A language without a catalogue ---------------------------------------------------------
+
+
+@pytest.mark.parametrize("code", ["de", "nl", "xx", "français"])
+def test_a_language_without_a_catalogue_is_one_clear_error(code):
+    with pytest.raises(SettingsError) as caught:
+        Language.load(TEMPLATES, code, where="unkept.toml:3:1: [unkept].language")
+    assert str(caught.value) == (
+        f"unkept.toml:3:1: [unkept].language: no translation catalogue for {code!r}; the "
+        "languages available are en, fr. To add one, copy site_templates/locale/unkept.pot to "
+        "site_templates/locale/<language>/LC_MESSAGES/unkept.po, translate every entry (Poedit "
+        'or any .po editor), then build: CONTRIBUTING.md, "Adding a language", has the steps'
+    )
+
+
+def test_a_region_uses_its_languages_catalogue_with_its_own_formats():
+    language = Language.load(TEMPLATES, "fr_BE")
+    assert (language.catalogue, language.tag) == ("fr", "fr-BE")
+    assert language.gettext("None.") == "Aucune."
+
+
+def test_adding_a_language_is_a_catalogue_file_and_no_python(sources):
+    """The steps CONTRIBUTING.md gives: copy the template, translate, build."""
+    target = sources / "site_templates/locale/de/LC_MESSAGES/unkept.po"
+    target.parent.mkdir(parents=True)
+    text = (sources / "site_templates/locale/unkept.pot").read_text()
+    text = text.replace('msgid "None."\nmsgstr ""', 'msgid "None."\nmsgstr "Keine."')
+    target.write_text(text.replace('"Content-Type', '"Language: de\\n"\n"Content-Type', 1))
+    language = Language.load(sources / "site_templates", "de")
+    assert language.gettext("None.") == "Keine."
+    assert language.gettext("Ranking") == "Ranking"  # not translated yet: English meanwhile
+    assert language.date(dt.date(2026, 11, 28)) == "28. November 2026"
+
+
+# --- Whole builds ---------------------------------------------------------------------------
+
+
+def visible_text(path: Path) -> str:
+    """What a reader reads on a page: no scripts, styles or tags."""
+    text = path.read_text()
+    text = re.sub(r"<(script|style)\b.*?</\1>", " ", text, flags=re.S)
+    text = html.unescape(re.sub(r"<[^>]+>", " ", text))
+    return re.sub(r"[ \t\r\n]+", " ", text).strip()  # no-break spaces kept
+
+
+PAGE_TYPES = (
+    "index.html",
+    "ranking/index.html",
+    "ranking/by-rate/index.html",
+    "brands/norteva-telecom/index.html",
+    "cases/norteva-fibre-outage-callback/index.html",
+    "cases/norteva-duplicate-report/index.html",  # withdrawn
+    "deadlines/index.html",
+    "corrections/index.html",
+    "methodology/index.html",
+    "contribute/index.html",
+    "for-brands/index.html",
+    "404.html",
+)
+
+
+@pytest.fixture(scope="module")
+def french_site(tmp_path_factory) -> Path:
+    root = make_project(tmp_path_factory.mktemp("fr") / "p", language="fr")
+    result = build(root)
+    assert result.returncode == 0, result.stderr
+    return root / "site"
+
+
+@pytest.mark.slow
+def test_the_french_site_shows_none_of_the_english_interface(french_site):
+    """Every message the French catalogue translates differently, of two words or more (a
+    single word like "Contact" may be the same), is absent from every page type."""
+    with FR_PO.open("rb") as fp:
+        catalog = read_po(fp)
+    english = set()
+    for message in catalog:
+        ids = message.id if isinstance(message.id, tuple) else (message.id,)
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        for text in ids:
+            if not text or text in strings:
+                continue
+            for piece in re.split(r"%\(\w+\)s|%%", text):  # the words between placeholders
+                piece = piece.strip(" .:;,()")
+                if len(piece.split()) >= 2:
+                    english.add(piece)
+    assert len(english) > 100
+    for page in PAGE_TYPES:
+        text = visible_text(french_site / page)
+        assert '<html lang="fr"' in (french_site / page).read_text()
+        leaks = sorted(e for e in english if e in text)
+        assert leaks == [], page
+
+
+@pytest.mark.slow
+def test_the_french_site_writes_dates_numbers_money_and_plurals_in_french(french_site):
+    case = visible_text(french_site / "cases/norteva-fibre-outage-callback/index.html")
+    assert "51 jours de retard" in case
+    assert "Pays\u00a0: France" in case
+    ranking = visible_text(french_site / "ranking/index.html")
+    assert "412,60\u00a0€" in ranking
+    assert "60\u00a0% (23,1\u00a0%\u201388,2\u00a0%)" in visible_text(
+        french_site / "brands/hexa-home/index.html"
+    )
+    home = visible_text(french_site / "index.html")
+    assert "Au 24 novembre 2026" in home
+    assert "1 jour de retard" not in home or "1 jours" not in home
+    for page in PAGE_TYPES:
+        assert " 1 jours" not in visible_text(french_site / page), page
+    feed = (french_site / "feeds/atom.xml").read_text()
+    assert 'xml:lang="fr"' in feed
+    assert "Nouveau dossier\u00a0:" in feed
+    calendar = (french_site / "calendars/deadlines.ics").read_text()
+    assert "échéance de" in calendar
+    methodology = visible_text(french_site / "methodology/index.html")
+    assert "Directive 2011/83/UE, article 13\u00a0: remboursement" in methodology
+
+
+@pytest.mark.slow
+def test_the_english_site_says_1_day_never_1_days(site):
+    for page in [
+        *PAGE_TYPES,
+        "brands/velora-air/index.html",
+        "cases/velora-lost-luggage/index.html",
+    ]:
+        text = visible_text(site / page)
+        assert not re.search(r"\b1 (days|promises|cases|brands|hours|weeks)\b", text), page
+
+
+FORK = {"name": "Parole Tenue", "site_url": "https://suivi.exemple.org/", "language": "fr"}
+
+
+@pytest.mark.slow
+def test_a_fork_in_one_file_shows_no_trace_of_unkept(tmp_path):
+    """README's fork steps: another name, address and language in unkept.toml, then build.
+    No page, feed, calendar, badge or data file names Unkept or its host."""
+    root = make_project(tmp_path / "fork", hostile=False)
+    for key, value in FORK.items():
+        set_setting(root, key, value)
+    result = build(root)
+    assert result.returncode == 0, result.stderr
+    site = root / "site"
+    files = [
+        p
+        for p in site.rglob("*")
+        if p.suffix in {".html", ".xml", ".ics", ".svg", ".json", ".csv", ".css", ".js"}
+    ]
+    assert {p.suffix for p in files} >= {".html", ".xml", ".ics", ".svg", ".json", ".csv"}
+    for path in files:
+        text = path.read_text(errors="replace")
+        assert "Unkept" not in text, path.relative_to(site)
+        assert "unkept.example" not in text, path.relative_to(site)
+    home = (site / "index.html").read_text()
+    assert "<title>Parole Tenue</title>" in home
+    assert "tag:suivi.exemple.org,2026:feed" in (site / "feeds/atom.xml").read_text()
+    assert "@suivi.exemple.org" in (site / "calendars/deadlines.ics").read_text()
+    assert '"name": "parole-tenue"' in (site / "data/datapackage.json").read_text()
+    assert "parole tenue" in (site / "badges/norteva-telecom.svg").read_text()
