@@ -66,6 +66,12 @@ def _po_replace(root: Path, old: str, new: str) -> None:
             "site_templates/locale/fr/LC_MESSAGES/unkept.po:{line}: 'New case: %(title)s': "
             "unknown named placeholder 'titre'",
         ),
+        (
+            'msgstr "Aucune."',
+            'msgstr "Aucune \\"vraiment\\"."',
+            "site_templates/locale/fr/LC_MESSAGES/unkept.po:{line}: 'None.': the translation has "
+            "'\"', which the message has not (translations are printed as written)",
+        ),
     ],
 )
 def test_the_catalogue_check_names_what_a_translator_must_fix(sources, old, new, expected):

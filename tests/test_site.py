@@ -269,7 +269,7 @@ def test_a_disputed_promise_is_flagged_wherever_it_appears(site):
         "outage, none made) (disputed by the brand)" in titles
     )
     oven = (site / "brands/hexa-home/index.html").read_text()
-    assert 'class="unkept-flag">on the brand&#39;s word<' in oven
+    assert 'class="unkept-flag">on the brand\'s word<' in oven
 
 
 def test_corrections_list_what_was_withdrawn_or_contested_newest_first(site):
@@ -352,8 +352,8 @@ def test_withdrawn_case_keeps_a_tombstone_page(site):
     assert "Case withdrawn" in text
     assert "withdrawn by its submitter on 4 October 2026" in text
     assert "Duplicate of the fibre outage case" not in text
-    assert "it remains in the history of the tracker&#39;s public repository" in text
-    assert "ask the tracker&#39;s maintainers to erase it" in text
+    assert "it remains in the history of the tracker's public repository" in text
+    assert "ask the tracker's maintainers to erase it" in text
 
 
 def test_case_page_shows_each_promise(site):
@@ -380,7 +380,7 @@ def test_the_brands_side_is_at_the_top_of_the_case_page(site):
     assert side.count('href="#reply-1"') == 3  # each links to the reply it comes from
     assert 'id="reply-1"' in page
     oven = (site / "cases/hexa-oven-replacement/index.html").read_text()
-    assert "counts as kept on 4 November 2026 on the brand&#39;s word" in oven
+    assert "counts as kept on 4 November 2026 on the brand's word" in oven
     velora = (site / "cases/velora-cancelled-flight-refund/index.html").read_text()
     assert "the consumer rejects the claim: Nothing has been credited to my card" in velora
 

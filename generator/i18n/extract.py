@@ -60,7 +60,11 @@ def extract(root: Path) -> Catalog:
             relative = path.relative_to(root).as_posix()
             if relative == "generator/i18n/extract.py":
                 continue
-            options = {"extensions": "jinja2.ext.i18n", "newstyle_gettext": "true"}
+            options = {
+                "extensions": "jinja2.ext.i18n",
+                "newstyle_gettext": "true",
+                "trimmed": "true",
+            }
             for lineno, message, comments, context in extract_from_file(
                 method, str(path), keywords=KEYWORDS, options=options
             ):
@@ -76,6 +80,15 @@ def extract(root: Path) -> Catalog:
                 context=vocabulary,
             )
     return catalog
+
+
+MARKUP = ("<", ">", "&", '"')
+"""Characters a translation may hold only where its message does: translations are printed
+unescaped, like the templates, so a new tag or quote would change the page's markup."""
+
+
+def _text(message: str | tuple[str, ...]) -> str:
+    return "".join(message) if isinstance(message, tuple) else message
 
 
 def _keys(catalog: Catalog) -> set[MessageKey]:
@@ -120,6 +133,12 @@ def problems(root: Path) -> Iterator[str]:
                     f"{where}:{message.lineno}: {_show(key)} is marked fuzzy: check it, then "
                     "remove the fuzzy flag"
                 )
+            for mark in MARKUP:
+                if mark not in _text(message.id) and mark in "".join(strings):
+                    yield (
+                        f"{where}:{message.lineno}: {_show(key)}: the translation has {mark!r}, "
+                        "which the message has not (translations are printed as written)"
+                    )
             for error in message.check(po):
                 yield f"{where}:{message.lineno}: {_show(key)}: {error}"
 

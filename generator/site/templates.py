@@ -57,8 +57,8 @@ def install_language(env: jinja2.Environment, language: Language) -> None:
     """gettext callables, vocabularies and the locale's formats, for `language`."""
 
     def finish(context: Context, message: str, values: dict[str, Any]) -> str:
-        if context.eval_ctx.autoescape:  # the message too: a catalogue holds no markup
-            return escape(message) % values  # Markup's % escapes the values
+        if context.eval_ctx.autoescape:  # the catalogue is trusted as templates are
+            return Markup(message) % values  # Markup's % escapes the values
         return message % values
 
     @pass_context
@@ -85,6 +85,7 @@ def install_language(env: jinja2.Environment, language: Language) -> None:
         """`Brand:` as this language writes a label before its value (`Marque :`)."""
         return escape(language.gettext("%(label)s:")) % {"label": text}
 
+    env.policies["ext.i18n.trimmed"] = True  # {% trans %} blocks: one line per message
     env.newstyle_gettext = True  # type: ignore[attr-defined]
     env.globals.update(
         _=gettext,
