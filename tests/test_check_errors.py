@@ -713,6 +713,31 @@ def test_json_format_lists_problems(project, run):
             "unkept.toml:2:1: [unkept].maintainers: expected a list of names, got 'x'",
         ),
         ("[unkept]\ntimezone = \n", "unkept.toml:2:12: expected valid TOML: Invalid value"),
+        (
+            "[deadlines]\nrefunds = { within = '14 days', basis = 'x' }\n",
+            "unkept.toml:2:1: [deadlines].refunds: expected a kind of promise (callback, "
+            "delivery, other, pickup, refund, repair, replacement, reply) or fallback",
+        ),
+        (
+            "[deadlines]\nrefund = '14 days'\n",
+            'unkept.toml:2:1: [deadlines].refund: expected { within = "14 days", basis = "the '
+            "law or rule\" }, got '14 days'",
+        ),
+        (
+            "[deadlines]\n\n[deadlines.FR]\nrefund = { within = '2 fortnights', basis = 'x' }\n",
+            "unkept.toml:4:1: [deadlines.FR].refund.within: expected a delay like 14 days, "
+            "48 hours, 2 weeks or 5 business days, got '2 fortnights'",
+        ),
+        (
+            "[deadlines.France]\nrefund = { within = '7 days', basis = 'x' }\n",
+            "unkept.toml:1:1: [deadlines.France]: expected a country's ISO 3166 code in "
+            "capitals, like FR or DE",
+        ),
+        (
+            "[deadlines]\nrefund = { within = '7 days', basis = '<b>law</b>' }\n",
+            "unkept.toml:2:1: [deadlines].refund.basis: expected plain text (no line break, <, "
+            ">, &, \" or %), got '<b>law</b>'",
+        ),
     ],
 )
 def test_invalid_settings_file_is_a_usage_error(project, run, toml, message):

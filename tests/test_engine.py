@@ -7,7 +7,7 @@ import datetime as dt
 
 import pytest
 
-from generator.model.deadlines import deadline, default_deadline
+from generator.model.deadlines import EU_DEADLINES, deadline, default_deadline
 from generator.model.statuses import KeptPer, Status, is_stale, promise_status, stale_from
 from generator.model.values import BrandReply, Case, Delay, Moment, Position, Promise
 
@@ -278,3 +278,45 @@ def test_a_claim_on_another_promise_number_does_not_apply():
     promise = make_promise(due="2026-03-10")
     got = claimed_status(promise, "2026-04-01", reply("2026-03-20", claim(2, "2026-03-18")))
     assert got[0] == Status.OVERDUE
+
+
+FR_RULES = """
+[deadlines]
+reply = { within = "5 business days", basis = "Our convention for contact promises" }
+fallback = { within = "3 weeks", basis = "%(tracker)s convention" }
+
+[deadlines.FR]
+refund = { within = "7 days", basis = "A French rule" }
+"""
+
+
+@pytest.mark.parametrize(
+    ("kind", "country", "due"),
+    [
+        ("refund", "FR", "2026-03-09"),  # the French table: 7 days
+        ("refund", "DE", "2026-03-16"),  # elsewhere, the EU's 14 days
+        ("reply", "DE", "2026-03-09"),  # every country: 5 business days
+        ("delivery", "FR", "2026-04-01"),  # unset: the EU's 30 days
+        ("repair", "FR", "2026-03-23"),  # no default of its own: the fallback's 3 weeks
+    ],
+)
+def test_default_deadlines_from_unkept_toml_per_country(kind, country, due):
+    from generator.load.settings import parse_settings
+
+    rules = parse_settings(FR_RULES.encode()).deadlines
+    dl = deadline(make_promise("2026-03-02", kind=kind), country, rules)
+    assert (dl.due, dl.source) == (D(due), "default")
+    status = promise_status(
+        make_case(make_promise("2026-03-02", kind=kind), country=country),
+        make_promise("2026-03-02", kind=kind),
+        D("2026-03-02"),
+        rules=rules,
+    )
+    assert status.due == D(due)
+
+
+def test_the_eu_defaults_apply_without_a_deadlines_table():
+    from generator.load.settings import parse_settings
+
+    assert parse_settings(b"[unkept]\n").deadlines == EU_DEADLINES
+    assert EU_DEADLINES.default_for("refund", "FR") == default_deadline("refund")

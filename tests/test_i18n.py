@@ -338,3 +338,19 @@ def test_a_fork_in_one_file_shows_no_trace_of_unkept(tmp_path):
     assert "@suivi.exemple.org" in (site / "calendars/deadlines.ics").read_text()
     assert '"name": "parole-tenue"' in (site / "data/datapackage.json").read_text()
     assert "parole tenue" in (site / "badges/norteva-telecom.svg").read_text()
+
+
+def test_every_word_of_the_case_format_has_its_translation_entry():
+    """The vocabularies readers see are the schema's closed lists, word for word."""
+    import json
+
+    from generator.i18n.words import VOCABULARIES
+    from generator.model.statuses import Status
+
+    schema = json.loads((REPO / "generator/schemas/case.schema.json").read_text())
+    promise = schema["properties"]["promises"]["items"]["properties"]
+    assert list(VOCABULARIES["category"]) == schema["properties"]["categories"]["items"]["enum"]
+    assert list(VOCABULARIES["case_status"]) == schema["properties"]["status"]["enum"]
+    assert list(VOCABULARIES["kind"]) == promise["kind"]["enum"]
+    assert list(VOCABULARIES["channel"]) == schema["definitions"]["channel"]["enum"]
+    assert set(VOCABULARIES["status"]) == {s.value for s in Status}

@@ -906,3 +906,32 @@ def test_pages_advertise_their_feeds(site):
     brand = (site / "brands" / "hexa-home" / "index.html").read_text()
     assert 'href="../../feeds/hexa-home.xml">' in brand
     assert 'href="../../feeds/atom.xml">' in brand
+
+
+def test_default_deadlines_set_in_unkept_toml_reach_every_figure(built_demo):
+    """A country's own default, in unkept.toml, changes that country's promises (and only
+    theirs), the methodology lists it, and every page computed with the old one is rendered
+    again."""
+    root, _ = built_demo
+    with (root / "unkept.toml").open("a") as settings:
+        settings.write(
+            '\n[deadlines.ES]\nreply = { within = "1 day", basis = "A Spanish rule for replies" }\n'
+        )
+    result = build(root)
+    assert result.returncode == 0, result.stderr
+    rows = {
+        (r["case_id"], r["promise"]): r
+        for r in csv.DictReader(io.StringIO((root / "site/data/promises.csv").read_text()))
+    }
+    warranty = rows[("hexa-warranty-reply", "1")]  # a Spanish case, made on 5 October
+    assert (warranty["due"], warranty["deadline_source"], warranty["days"]) == (
+        "2026-10-06",
+        "default",
+        "3",
+    )
+    assert rows[("norteva-fibre-outage-callback", "2")]["due"] == "2026-10-11"  # not Spanish
+    methodology = html.unescape((root / "site/methodology/index.html").read_text())
+    assert "<td>Spain</td>" in methodology
+    assert "A Spanish rule for replies" in methodology
+    case = html.unescape((root / "site/cases/hexa-warranty-reply/index.html").read_text())
+    assert "default applied</a> (1 day)" in case

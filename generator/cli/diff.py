@@ -28,6 +28,7 @@ def diff(app: App, base: str, as_of: dt.date | None) -> None:
         as_of=app.as_of(as_of),
         cases_dir=app.settings.cases_dir,
         stale_days=app.settings.stale_days,
+        deadlines=app.settings.deadlines,
         confirm_days=app.settings.confirm_days,
     )
     click.echo(report(old, new, base=base), nl=False)

@@ -46,6 +46,7 @@ def status(app: App, cases: tuple[str, ...], as_of: dt.date | None, fmt: str) ->
             day,
             stale_days=app.settings.stale_days,
             confirm_days=app.settings.confirm_days,
+            rules=app.settings.deadlines,
         )
     ]
     if fmt == "json":

@@ -9,8 +9,13 @@ import zoneinfo
 from dataclasses import dataclass, fields
 from pathlib import Path
 
+import pycountry
+
 from generator.errors import SettingsError
+from generator.i18n.words import VOCABULARIES
+from generator.model.deadlines import EU_DEADLINES, DeadlineRules, DefaultDeadline
 from generator.model.statuses import DEFAULT_CONFIRM_DAYS, DEFAULT_STALE_DAYS
+from generator.model.values import Delay
 
 SETTINGS_FILE = "unkept.toml"
 
@@ -53,18 +58,21 @@ class Settings:
     http_backoff: float = 1.0
     """First delay before retrying a failed request, in seconds; doubled at each retry."""
 
+    deadlines: DeadlineRules = EU_DEADLINES
+    """Default deadlines by kind, and per country where its law differs (`[deadlines]`)."""
+
     def today(self) -> dt.date:
         """Today's date in the tracker's time zone."""
         return dt.datetime.now(zoneinfo.ZoneInfo(self.timezone)).date()
 
 
-def _line_of(text: str, key: str) -> int:
-    """The line of `key = ...` in the [unkept] table (TOML keeps no positions); else 1."""
+def _line_of(text: str, key: str, table: str = "unkept") -> int:
+    """The line of `key = ...` in `[table]` (TOML keeps no positions); else 1."""
     in_table = False
     for number, line in enumerate(text.splitlines(), 1):
         stripped = line.strip()
         if stripped.startswith("["):
-            in_table = stripped == "[unkept]"
+            in_table = stripped == f"[{table}]"
         elif in_table and re.match(rf"{re.escape(key)}\s*=", stripped):
             return number
     return 1
@@ -94,7 +102,8 @@ def parse_settings(raw: bytes | None) -> Settings:
     text = ""
     try:
         text = raw.decode("utf-8")
-        table = tomllib.loads(text).get("unkept", {})
+        document = tomllib.loads(text)
+        table = document.get("unkept", {})
     except UnicodeDecodeError as exc:
         raise SettingsError(f"{SETTINGS_FILE}:1:1: expected UTF-8 text: {exc.reason}") from exc
     except tomllib.TOMLDecodeError as exc:
@@ -108,7 +117,7 @@ def parse_settings(raw: bytes | None) -> Settings:
     def fail(key: str, message: str) -> SettingsError:
         return SettingsError(f"{SETTINGS_FILE}:{_line_of(text, key)}:1: [unkept].{key}: {message}")
 
-    known = {f.name: f for f in fields(Settings)}
+    known = {f.name: f for f in fields(Settings) if f.name != "deadlines"}
     for key, value in table.items():
         if key not in known:
             raise fail(key, f"unknown setting; expected one of {', '.join(sorted(known))}")
@@ -121,7 +130,7 @@ def parse_settings(raw: bytes | None) -> Settings:
         elif type(value) is not kind:
             raise fail(key, f"expected {kind.__name__}, got {value!r}")
     table = {k: tuple(v) if isinstance(v, list) else v for k, v in table.items()}
-    settings = Settings(**table)
+    settings = Settings(**table, deadlines=parse_deadlines(document.get("deadlines"), text))
     try:
         zoneinfo.ZoneInfo(settings.timezone)
     except (zoneinfo.ZoneInfoNotFoundError, ValueError) as exc:
@@ -140,3 +149,74 @@ def parse_settings(raw: bytes | None) -> Settings:
         if getattr(settings, key) < 1:
             raise fail(key, f"expected a positive number of days, got {getattr(settings, key)}")
     return settings
+
+
+FALLBACK_KEY = "fallback"
+"""In `[deadlines]`, the default of every kind that has none of its own."""
+_DELAY = re.compile(r"[1-9][0-9]{0,3} (hour|day|week|business day)s?")
+
+
+def parse_deadlines(tables: object, text: str) -> DeadlineRules:
+    """`[deadlines]` (kind = { within = "14 days", basis = "..." }, for every country) and
+    `[deadlines.<country>]` (the same, where a country's law differs), over the EU's
+    defaults; every mistake names its line."""
+    if tables is None:
+        return EU_DEADLINES
+    if not isinstance(tables, dict):
+        raise SettingsError(f"{SETTINGS_FILE}:1:1: [deadlines]: expected a table")
+    kinds = sorted(VOCABULARIES["kind"])
+
+    def entry(table: str, key: str, value: object) -> DefaultDeadline:
+        where = f"{SETTINGS_FILE}:{_line_of(text, key, table)}:1: [{table}].{key}"
+        if key not in (*kinds, FALLBACK_KEY):
+            raise SettingsError(
+                f"{where}: expected a kind of promise ({', '.join(kinds)}) or {FALLBACK_KEY}"
+            )
+        if not (isinstance(value, dict) and set(value) == {"within", "basis"}):
+            raise SettingsError(
+                f'{where}: expected {{ within = "14 days", basis = "the law or rule" }}, '
+                f"got {value!r}"
+            )
+        within, basis = value["within"], value["basis"]
+        if not (isinstance(within, str) and _DELAY.fullmatch(within)):
+            raise SettingsError(
+                f"{where}.within: expected a delay like 14 days, 48 hours, 2 weeks or "
+                f"5 business days, got {within!r}"
+            )
+        if not (isinstance(basis, str) and basis.strip() and len(basis) <= 300):
+            raise SettingsError(f"{where}.basis: expected one line of at most 300 characters")
+        if any(c in basis for c in '\n\r<>&"') or "%" in basis.replace("%(tracker)s", ""):
+            raise SettingsError(
+                f'{where}.basis: expected plain text (no line break, <, >, &, " or %), got '
+                f"{basis!r}"
+            )
+        return DefaultDeadline(Delay.parse(within), basis)
+
+    everywhere = dict(EU_DEADLINES.everywhere)
+    fallback = EU_DEADLINES.fallback
+    by_country: dict[str, dict[str, DefaultDeadline]] = {}
+    for key, value in tables.items():
+        if isinstance(value, dict) and key[:1].isupper():  # kinds are in lower case
+            if not re.fullmatch(r"[A-Z]{2}", key) or pycountry.countries.get(alpha_2=key) is None:
+                line = _line_of(text, key, "deadlines")
+                for number, row in enumerate(text.splitlines(), 1):
+                    if row.strip() == f"[deadlines.{key}]":
+                        line = number
+                raise SettingsError(
+                    f"{SETTINGS_FILE}:{line}:1: [deadlines.{key}]: expected a country's ISO "
+                    "3166 code in capitals, like FR or DE"
+                )
+            by_country[key] = {
+                kind: entry(f"deadlines.{key}", kind, rule) for kind, rule in value.items()
+            }
+            continue
+        rule = entry("deadlines", key, value)
+        if key == FALLBACK_KEY:
+            fallback = rule
+        else:
+            everywhere[key] = rule
+    return DeadlineRules(
+        tuple(sorted(everywhere.items())),
+        fallback,
+        tuple((code, tuple(sorted(rules.items()))) for code, rules in sorted(by_country.items())),
+    )

@@ -64,8 +64,34 @@ FALLBACK_DEADLINE = DefaultDeadline(
 
 
 def default_deadline(kind: str) -> DefaultDeadline:
-    """The default deadline for a promise of `kind`."""
+    """The default deadline for a promise of `kind`, by EU law or convention."""
     return DEFAULT_DEADLINES.get(kind, FALLBACK_DEADLINE)
+
+
+@dataclass(frozen=True)
+class DeadlineRules:
+    """A tracker's default deadlines: for every country, and where a country's law differs
+    (`[deadlines]` and `[deadlines.<country>]` in unkept.toml; the EU's by default)."""
+
+    everywhere: tuple[tuple[str, DefaultDeadline], ...] = tuple(sorted(DEFAULT_DEADLINES.items()))
+    """Kind -> default, for any country."""
+    fallback: DefaultDeadline = FALLBACK_DEADLINE
+    """For a kind with no default of its own (`other`, `pickup`...)."""
+    by_country: tuple[tuple[str, tuple[tuple[str, DefaultDeadline], ...]], ...] = ()
+    """ISO country code -> kind -> default, overriding `everywhere` for that country."""
+
+    def default_for(self, kind: str, country: str) -> DefaultDeadline:
+        """The default deadline of a `kind` promise in a case from `country`."""
+        for code, rules in self.by_country:
+            if code == country:
+                found = dict(rules).get(kind)
+                if found is not None:
+                    return found
+        return dict(self.everywhere).get(kind, self.fallback)
+
+
+EU_DEADLINES = DeadlineRules()
+"""The defaults shipped: EU consumer law where it sets a delay, a convention elsewhere."""
 
 
 @dataclass(frozen=True)
@@ -116,8 +142,9 @@ def add_delay(promise: Promise, delay: Delay, country: str) -> dt.date:
 
 
 @cache
-def deadline(promise: Promise, country: str) -> Deadline:
-    """The promise's deadline: `due`, else `made_on` plus `within`, else the kind's default.
+def deadline(promise: Promise, country: str, rules: DeadlineRules = EU_DEADLINES) -> Deadline:
+    """The promise's deadline: `due`, else `made_on` plus `within`, else the kind's default
+    in `country` under `rules`.
 
     Cached: promises are immutable, and charts ask for the same deadline once a month.
     """
@@ -129,7 +156,7 @@ def deadline(promise: Promise, country: str) -> Deadline:
             DeadlineSource.STATED,
             _rule(promise.within, country),
         )
-    default = default_deadline(promise.kind)
+    default = rules.default_for(promise.kind, country)
     return Deadline(
         add_delay(promise, default.delay, country),
         DeadlineSource.DEFAULT,

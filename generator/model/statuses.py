@@ -11,7 +11,13 @@ import datetime as dt
 from dataclasses import dataclass, replace
 from enum import StrEnum
 
-from generator.model.deadlines import Deadline, DeadlineSource, deadline
+from generator.model.deadlines import (
+    EU_DEADLINES,
+    Deadline,
+    DeadlineRules,
+    DeadlineSource,
+    deadline,
+)
 from generator.model.values import Case, CaseStatus, Promise
 
 DEFAULT_STALE_DAYS = 90
@@ -157,9 +163,11 @@ def promise_status(
     *,
     stale_days: int = DEFAULT_STALE_DAYS,
     confirm_days: int = DEFAULT_CONFIRM_DAYS,
+    rules: DeadlineRules = EU_DEADLINES,
 ) -> PromiseStatus:
-    """The status of `promise` (part of `case`) on the day `as_of`."""
-    dl: Deadline = deadline(promise, case.country)
+    """The status of `promise` (part of `case`) on the day `as_of`, under `rules`' default
+    deadlines."""
+    dl: Deadline = deadline(promise, case.country, rules)
     stale = is_stale(case, as_of, stale_days)
     claim = None if promise.kept else latest_claim(case, promise, as_of, confirm_days)
     status, days, kept_per = _classify(case, promise, dl.due, as_of, claim, stale)
@@ -217,10 +225,13 @@ def case_statuses(
     *,
     stale_days: int = DEFAULT_STALE_DAYS,
     confirm_days: int = DEFAULT_CONFIRM_DAYS,
+    rules: DeadlineRules = EU_DEADLINES,
 ) -> tuple[PromiseStatus, ...]:
     """The status of each of the case's promises on `as_of`, in the case's order."""
     return tuple(
-        promise_status(case, p, as_of, stale_days=stale_days, confirm_days=confirm_days)
+        promise_status(
+            case, p, as_of, stale_days=stale_days, confirm_days=confirm_days, rules=rules
+        )
         for p in case.promises
     )
 

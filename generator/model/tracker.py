@@ -13,6 +13,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from generator.model.deadlines import EU_DEADLINES, DeadlineRules
 from generator.model.ranking import BrandFigures, Headline, by_rate, headline, rank_brands
 from generator.model.statuses import (
     DEFAULT_CONFIRM_DAYS,
@@ -38,6 +39,8 @@ class Tracker:
     headline: Headline
     stale_days: int
     confirm_days: int = DEFAULT_CONFIRM_DAYS
+    deadlines: DeadlineRules = EU_DEADLINES
+    """The default deadlines the statuses were computed with (the methodology shows them)."""
 
     @property
     def all_statuses(self) -> list[PromiseStatus]:
@@ -61,10 +64,13 @@ def compute(
     commit: str,
     stale_days: int = DEFAULT_STALE_DAYS,
     confirm_days: int = DEFAULT_CONFIRM_DAYS,
+    deadlines: DeadlineRules = EU_DEADLINES,
 ) -> Tracker:
     """Statuses, ranking and headline figures for the given day."""
     statuses = {
-        c.id: case_statuses(c, as_of, stale_days=stale_days, confirm_days=confirm_days)
+        c.id: case_statuses(
+            c, as_of, stale_days=stale_days, confirm_days=confirm_days, rules=deadlines
+        )
         for c in cases
     }
     ranking = rank_brands(brands, cases, (s for v in statuses.values() for s in v))
@@ -78,6 +84,7 @@ def compute(
         headline(ranking),
         stale_days,
         confirm_days,
+        deadlines,
     )
 
 

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from generator.load.loader import load_corpus
 from generator.markdown import escape
+from generator.model.deadlines import EU_DEADLINES, DeadlineRules
 from generator.model.ranking import BrandFigures
 from generator.model.statuses import DEFAULT_CONFIRM_DAYS, DEFAULT_STALE_DAYS
 from generator.model.tracker import Tracker, compute
@@ -29,7 +30,12 @@ class Side:
 
 
 def _side(
-    root: Path, cases_dir: str, as_of: dt.date, stale_days: int, confirm_days: int
+    root: Path,
+    cases_dir: str,
+    as_of: dt.date,
+    stale_days: int,
+    confirm_days: int,
+    deadlines: DeadlineRules = EU_DEADLINES,
 ) -> tuple[Tracker, int]:
     corpus = load_corpus(root, cases_dir=cases_dir, as_of=as_of)
     data = compute(
@@ -39,6 +45,7 @@ def _side(
         commit="",
         stale_days=stale_days,
         confirm_days=confirm_days,
+        deadlines=deadlines,
     )
     return data, len(corpus.problems)
 
@@ -59,14 +66,15 @@ def compare(
     cases_dir: str = "cases",
     stale_days: int = DEFAULT_STALE_DAYS,
     confirm_days: int = DEFAULT_CONFIRM_DAYS,
+    deadlines: DeadlineRules = EU_DEADLINES,
 ) -> tuple[Side, Side]:
     """The tracker at the merge base with `base`, and as it is in the work tree."""
     old_files = files_at(root, base, cases_dir)
     with tempfile.TemporaryDirectory(prefix="unkept-base-") as tmp:
         write_tree(old_files, Path(tmp))
         (Path(tmp) / cases_dir).mkdir(exist_ok=True)
-        old, old_problems = _side(Path(tmp), cases_dir, as_of, stale_days, confirm_days)
-    new, new_problems = _side(root, cases_dir, as_of, stale_days, confirm_days)
+        old, old_problems = _side(Path(tmp), cases_dir, as_of, stale_days, confirm_days, deadlines)
+    new, new_problems = _side(root, cases_dir, as_of, stale_days, confirm_days, deadlines)
     new_files = _files(root / cases_dir)
     return Side(old, old_files, old_problems), Side(new, new_files, new_problems)
 

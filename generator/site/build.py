@@ -174,6 +174,7 @@ def generate(root: Path, *, as_of: dt.date, settings: Settings, config_file: str
         commit=git_commit(root, settings.cases_dir),
         stale_days=settings.stale_days,
         confirm_days=settings.confirm_days,
+        deadlines=settings.deadlines,
     )
     try:
         page_count, rendered = render_docs(

@@ -22,9 +22,7 @@ from markupsafe import Markup, escape
 from generator.errors import BuildFailed
 from generator.export.columns import BRAND_COLUMNS
 from generator.i18n import Language
-from generator.i18n.words import VOCABULARIES
 from generator.load.archive_records import Record
-from generator.model.deadlines import DEFAULT_DEADLINES, FALLBACK_DEADLINE, default_deadline
 from generator.model.ranking import MIN_DECIDED_FOR_RATE
 from generator.model.tracker import Tracker
 from generator.model.values import CATEGORIES
@@ -212,9 +210,7 @@ def render_docs(
         "categories": CATEGORIES,
         "columns": [c for c in BRAND_COLUMNS if c.label],
         "has_demo": any(b.demo for b in data.brands.values()),
-        "defaults": sorted(DEFAULT_DEADLINES.items()),
-        "fallback": FALLBACK_DEADLINE,
-        "default_delays": {k: default_deadline(k).delay for k in VOCABULARIES["kind"]},
+        "deadline_rules": data.deadlines,
         "min_decided": MIN_DECIDED_FOR_RATE,
         "ranking_rows": RANKING_ROWS,
         "asof_line": Markup(
@@ -229,12 +225,7 @@ def render_docs(
     build = build_key(
         templates,
         {
-            **{
-                k: v
-                for k, v in common.items()
-                if k not in ("columns", "asof_line", "default_delays", *STAMPS)
-            },
-            "default_delays": {k: str(v) for k, v in common["default_delays"].items()},
+            **{k: v for k, v in common.items() if k not in ("columns", "asof_line", *STAMPS)},
             "links": repr(common["links"]),  # the repository and template the links carry
         },
     )
