@@ -448,3 +448,81 @@ def test_valid_answers_not_yet_accepted_are_said_ready(tracker, run, github):
     assert "once they add the label `accepted`" in calls[0][2]["body"]
     assert not (tracker.root / CASE).exists()
     github.check_assertions()
+
+
+# --- The form in French -----------------------------------------------------------------------
+
+FR_FORM = REPO / ".github/ISSUE_TEMPLATE/new-case.fr.yml"
+FR = yaml.safe_load(FR_FORM.read_text())
+
+
+def test_the_french_form_asks_the_same_questions_with_the_same_codes():
+    assert [i.get("id") for i in FR["body"]] == [i.get("id") for i in FORM["body"]]
+    assert FR["labels"] == FORM["labels"]
+    for fr, en in zip(FR["body"], FORM["body"], strict=True):
+        fr_options = fr.get("attributes", {}).get("options", [])
+        en_options = en.get("attributes", {}).get("options", [])
+        codes = [str(o).split(":", 1)[0] for o in fr_options if isinstance(o, str)]
+        assert codes == [str(o).split(":", 1)[0] for o in en_options if isinstance(o, str)]
+        assert fr.get("validations") == en.get("validations")
+    labels = [i["attributes"]["label"] for i in FR["body"] if i["type"] != "markdown"]
+    assert len(set(labels)) == len(labels)  # each answer's heading names one question
+    english = {i["attributes"]["label"] for i in FORM["body"] if i["type"] != "markdown"}
+    assert not set(labels) & english
+
+
+def in_french(values):
+    """The same answers, with each option as the French form words it."""
+    by_code = {}
+    for item in FR["body"]:
+        for option in item.get("attributes", {}).get("options", []):
+            if isinstance(option, str):
+                by_code[(item["id"], option.split(":", 1)[0])] = option
+
+    def word(qid, answer):
+        if isinstance(answer, list):
+            return [word(qid, a) for a in answer]
+        if isinstance(answer, str) and (qid, answer.split(":", 1)[0]) in by_code:
+            return by_code[(qid, answer.split(":", 1)[0])]
+        return answer
+
+    return {qid: word(qid, answer) for qid, answer in values.items()}
+
+
+@pytest.fixture
+def french_tracker(tracker):
+    shutil.copy(FR_FORM, tracker.root / ".github/ISSUE_TEMPLATE/new-case.fr.yml")
+    shutil.copytree(REPO / "site_templates/locale", tracker.root / "site_templates/locale")
+    return tracker
+
+
+def test_an_issue_written_with_the_french_form_makes_the_same_case(french_tracker, run, tmp_path):
+    english = from_issue(run, french_tracker, render_issue(answers()))
+    assert english.code == 0, english.err
+    made_in_english = (french_tracker.root / CASE).read_text()
+    (french_tracker.root / CASE).unlink()
+    french = from_issue(run, french_tracker, render_issue(in_french(answers()), form=FR_FORM))
+    assert french.code == 0, french.err
+    assert (french_tracker.root / CASE).read_text() == made_in_english
+
+
+def test_the_bot_answers_a_french_issue_in_french_with_the_forms_words(french_tracker, run, github):
+    shutil.copy(FR_FORM, french_tracker.root / ".github/ISSUE_TEMPLATE/new-case.fr.yml")
+    calls: list = []
+    comments = f"{REPO_API}/issues/42/comments"
+    github.expect_ordered_request(comments, method="GET").respond_with_json([])
+    github.expect_ordered_request(comments, method="POST").respond_with_handler(recorder(calls))
+    github.expect_ordered_request(
+        f"{REPO_API}/issues/42/labels", method="POST"
+    ).respond_with_handler(recorder(calls))
+    mistaken = in_french(answers(promise1_made_on="03/11/2026"))
+    result = from_issue(run, french_tracker, render_issue(mistaken, form=FR_FORM), "--reply")
+    assert result.code == 0, result.err
+    body = calls[0][2]["body"]
+    assert body.startswith(
+        "<!-- unkept:from-issue -->\nMerci. Certaines réponses ne permettent pas encore"
+    )
+    assert body.splitlines()[-1].startswith(
+        r"- Promesse 1 : quand la marque a\-t\-elle fait la promesse ?: expected a date"
+    )
+    github.check_assertions()

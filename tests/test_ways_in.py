@@ -109,3 +109,18 @@ def test_a_reader_reaches_the_issue_form_in_one_click_from_the_home_page(linked)
             page.wait_for_url("https://github.com/**")
             page.close()
     assert opened == [f"{GITHUB}/issues/new?template=new-case.yml"] * 2
+
+
+def test_the_site_links_the_issue_form_in_its_own_language(tmp_path):
+    from generator.load.settings import Settings
+    from generator.site.build import github_links
+
+    settings = Settings(repository="demo-org/unkept")
+    assert github_links(tmp_path, settings, "fr").report_case().endswith("template=new-case.yml")
+    forms = tmp_path / ".github" / "ISSUE_TEMPLATE"
+    forms.mkdir(parents=True)
+    (forms / "new-case.fr.yml").write_text("name: x\n")
+    assert github_links(tmp_path, settings, "fr").report_case() == (
+        f"{GITHUB}/issues/new?template=new-case.fr.yml"
+    )
+    assert github_links(tmp_path, settings, "en").report_case().endswith("template=new-case.yml")

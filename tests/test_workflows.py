@@ -269,7 +269,10 @@ def test_zizmor_finds_nothing_in_all_of_dot_github():
     [
         ("vendor.github-workflows", [str(p) for p in WORKFLOWS]),
         ("vendor.dependabot", [str(REPO / ".github/dependabot.yml")]),
-        ("vendor.github-issue-forms", [str(REPO / ".github/ISSUE_TEMPLATE/new-case.yml")]),
+        (
+            "vendor.github-issue-forms",
+            [str(p) for p in sorted((REPO / ".github/ISSUE_TEMPLATE").glob("*.yml"))],
+        ),
         ("vendor.citation-file-format", [str(REPO / "CITATION.cff")]),
     ],
 )

@@ -10,6 +10,7 @@ import click
 
 from generator.cli.app import LOGIN, App, as_of_option, github, pass_app, repository_option
 from generator.errors import FormError, UsageError
+from generator.site.templates import TEMPLATES_DIR
 
 
 @click.command("from-issue", short_help="Turn a new-case issue into a case file.")
@@ -60,15 +61,19 @@ def from_issue(
     form's questions, when the answers cannot make a case.
     """
     from generator.github import intake
-    from generator.github.issue_form import FORM_FILE, draft, read_form, write_draft
+    from generator.github.issue_form import choose_form, draft, write_draft
     from generator.github.proposals import propose as open_pull_request
+    from generator.i18n import Language
 
     cases_dir = app.root / app.settings.cases_dir
     api = github(app, repository) if reply or propose else None
+    body = body_file.read()
+    form = choose_form(app.root, body)
+    lang = Language.load(app.root / TEMPLATES_DIR, form.language, where=form.path)
     try:
         made = draft(
-            body_file.read(),
-            read_form(app.root / FORM_FILE),
+            body,
+            form,
             root=app.root,
             cases_dir=cases_dir,
             author=author,
@@ -79,11 +84,11 @@ def from_issue(
     except FormError as error:
         if api is None:
             raise
-        intake.reply(api, number, intake.problems_comment(error.answers), needs_changes=True)
+        intake.reply(api, number, intake.problems_comment(error.answers, lang), needs_changes=True)
         click.echo(f"issue #{number}: {len(error.answers)} problems, said on the issue")
         return
     if not propose and api is not None:
-        intake.reply(api, number, intake.ready_comment(), needs_changes=False)
+        intake.reply(api, number, intake.ready_comment(lang), needs_changes=False)
         click.echo(f"issue #{number}: ready, said on the issue")
         return
     try:
@@ -102,5 +107,7 @@ def from_issue(
             title=f"New case from issue #{number}",
             body=f"Made from issue #{number} by unkept from-issue. Closes #{number}.",
         )
-        intake.reply(api, number, intake.proposed_comment(result.pull_url), needs_changes=False)
+        intake.reply(
+            api, number, intake.proposed_comment(result.pull_url, lang), needs_changes=False
+        )
         click.echo(f"Opened {result.pull_url}")

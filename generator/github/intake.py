@@ -11,6 +11,7 @@ import re
 from collections.abc import Sequence
 
 from generator.github.api import GitHub
+from generator.i18n import Language
 from generator.markdown import escape
 
 MARKER = "<!-- unkept:from-issue -->"
@@ -20,27 +21,42 @@ BOT = "github-actions[bot]"
 NEEDS_CHANGES = "needs-changes"
 
 
-def problems_comment(answers: Sequence[str]) -> str:
+def problems_comment(answers: Sequence[str], lang: Language) -> str:
     """The comment listing what to fix."""
     items = "\n".join(f"- {escape(line)}" for line in answers)
     return (
-        f"{MARKER}\nThank you. Some answers cannot make a case yet. Edit this issue to fix "
-        "them (the ⋯ menu, then Edit): this comment is updated each time.\n\n" + items + "\n"
+        f"{MARKER}\n"
+        + lang.gettext(
+            "Thank you. Some answers cannot make a case yet. Edit this issue to fix them (the "
+            "⋯ menu, then Edit): this comment is updated each time."
+        )
+        + "\n\n"
+        + items
+        + "\n"
     )
 
 
-def ready_comment() -> str:
+def ready_comment(lang: Language) -> str:
     return (
-        f"{MARKER}\nThank you: every answer can make a case. A maintainer will read it; "
-        "once they add the label `accepted`, a pull request is opened and linked here.\n"
+        f"{MARKER}\n"
+        + lang.gettext(
+            "Thank you: every answer can make a case. A maintainer will read it; once they add "
+            "the label `accepted`, a pull request is opened and linked here."
+        )
+        + "\n"
     )
 
 
-def proposed_comment(pull_url: str) -> str:
+def proposed_comment(pull_url: str, lang: Language) -> str:
     link = pull_url if re.fullmatch(r"https://[\w./#-]+", pull_url) else "a pull request"
     return (
-        f"{MARKER}\nThank you: your case is ready for review in {link}. Once it "
-        "is merged, it appears on the site after the next daily build.\n"
+        f"{MARKER}\n"
+        + lang.text(
+            "Thank you: your case is ready for review in %(link)s. Once it is merged, it "
+            "appears on the site after the next daily build.",
+            link=link,
+        )
+        + "\n"
     )
 
 

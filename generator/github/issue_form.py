@@ -55,13 +55,41 @@ class Form:
     """The questions of the issue form, in order."""
 
     questions: tuple[Question, ...]
+    language: str = "en"
+    """The language of its questions (`new-case.fr.yml` is French): the bot answers in it."""
+    path: str = FORM_FILE
+    """The form's file, relative to the tracker's root."""
 
     def label(self, question_id: str) -> str:
         """The words of the question `question_id` (its id if the form has no such question)."""
         return next((q.label for q in self.questions if q.id == question_id), question_id)
 
 
-def read_form(path: Path) -> Form:
+FORMS = ".github/ISSUE_TEMPLATE"
+"""Where the forms are: `new-case.yml`, and one `new-case.<language>.yml` per other
+language, with the same ids and option codes."""
+
+
+def form_language(path: Path) -> str:
+    """`fr` for `new-case.fr.yml`; English for `new-case.yml`."""
+    parts = path.name.split(".")
+    return parts[1] if len(parts) == 3 else "en"
+
+
+def choose_form(root: Path, body: str) -> Form:
+    """The tracker's form the issue was written with: the one whose questions head the most
+    of its answers (the English form when none does)."""
+    paths = sorted(
+        (root / FORMS).glob("new-case*.yml"), key=lambda p: (p.name != "new-case.yml", p.name)
+    )
+    if not paths:
+        return read_form(root / FORM_FILE)
+    headings = {line.strip() for line in body.splitlines() if line.startswith("### ")}
+    forms = [read_form(p, relative=p.relative_to(root).as_posix()) for p in paths]
+    return max(forms, key=lambda f: sum(f"### {q.label}" in headings for q in f.questions))
+
+
+def read_form(path: Path, relative: str = FORM_FILE) -> Form:
     """The questions of the issue form at `path`, the tracker's own file."""
     try:
         data = yaml.safe_load(path.read_text("utf-8"))
@@ -79,8 +107,8 @@ def read_form(path: Path) -> Form:
             if item["type"] != "markdown"
         )
     except (OSError, yaml.YAMLError, KeyError, TypeError) as exc:
-        raise UsageError(f"{FORM_FILE}: expected GitHub's issue-form format ({exc})") from exc
-    return Form(questions)
+        raise UsageError(f"{relative}: expected GitHub's issue-form format ({exc})") from exc
+    return Form(questions, form_language(path), relative)
 
 
 def read_answers(body: str, form: Form) -> dict[str, str]:

@@ -36,7 +36,7 @@ from generator.load.settings import Settings, setting_place
 from generator.load.template import TEMPLATE
 from generator.model.tracker import Tracker, compute
 from generator.site import mkdocs
-from generator.site.links import GitHubLinks
+from generator.site.links import ISSUE_FORM, GitHubLinks
 from generator.site.render import commit_text, render_docs, template_error
 from generator.site.render_index import RenderIndex
 from generator.site.templates import TEMPLATES_DIR, environment
@@ -129,7 +129,7 @@ class Generated:
     """The validation cache, updated by this build's check; saved while MkDocs runs."""
 
 
-def github_links(root: Path, settings: Settings) -> GitHubLinks:
+def github_links(root: Path, settings: Settings, language: str = "en") -> GitHubLinks:
     """Links to the tracker's repository: `repository` in unkept.toml, else the repository
     GitHub Actions builds (GITHUB_REPOSITORY); none when neither is set."""
     repository = settings.repository or os.environ.get("GITHUB_REPOSITORY", "")
@@ -137,7 +137,10 @@ def github_links(root: Path, settings: Settings) -> GitHubLinks:
         repository = ""
     template = root / settings.cases_dir / TEMPLATE
     text = template.read_text("utf-8") if template.is_file() else ""
-    return GitHubLinks(repository, settings.cases_dir, text)
+    form = f"new-case.{language}.yml"
+    if not (root / ".github" / "ISSUE_TEMPLATE" / form).is_file():
+        form = ISSUE_FORM
+    return GitHubLinks(repository, settings.cases_dir, text, form=form)
 
 
 REPOSITORY = re.compile(r"[A-Za-z0-9-]+/[A-Za-z0-9._-]+")
@@ -186,7 +189,7 @@ def generate(root: Path, *, as_of: dt.date, settings: Settings, config_file: str
             site_url=publisher.site_url,
             archived=archived,
             index=RenderIndex.load(root),
-            links=github_links(root, settings),
+            links=github_links(root, settings, language.catalogue),
         )
     except jinja2.TemplateError as exc:  # files/ templates, outside the page loop
         raise BuildFailed(f"{TEMPLATES_DIR}: {template_error(exc)}") from exc

@@ -20,6 +20,8 @@ class GitHubLinks:
     template: str = ""
     """The case template's text, which the web editor opens pre-filled with."""
     branch: str = "main"
+    form: str = ISSUE_FORM
+    """The issue form in the site's language (`new-case.fr.yml`), else the English one."""
 
     @property
     def enabled(self) -> bool:
@@ -31,7 +33,7 @@ class GitHubLinks:
 
     def report_case(self) -> str:
         """The new-case issue form."""
-        return f"{self.base}/issues/new?{urlencode({'template': ISSUE_FORM})}"
+        return f"{self.base}/issues/new?{urlencode({'template': self.form})}"
 
     def write_case(self, brand: str | None = None) -> str:
         """GitHub's editor on a new case file, under `brand`'s folder when it is known (the
