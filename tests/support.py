@@ -206,8 +206,8 @@ def make_project(target: Path, *, hostile: bool = True, language: str | None = N
     return target
 
 
-def set_setting(root: Path, key: str, value: str) -> None:
-    """Set `key = "value"` in the [unkept] table of the project's unkept.toml."""
+def set_setting(root: Path, key: str, value: str | int) -> None:
+    """Set `key = value` in the [unkept] table of the project's unkept.toml."""
     path = root / "unkept.toml"
     lines = path.read_text().splitlines()
     lines = [line for line in lines if not line.startswith(f"{key} =")]

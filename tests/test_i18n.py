@@ -309,6 +309,19 @@ def test_the_english_site_says_1_day_never_1_days(site):
         assert not re.search(r"\b1 (days|promises|cases|brands|hours|weeks)\b", text), page
 
 
+@pytest.mark.slow
+def test_settings_of_one_day_read_1_day_in_both_languages(tmp_path):
+    """Counts that come from settings (stale_days, confirm_days) go through ngettext too."""
+    for code, wrong in (("en", r"\b1 days\b"), ("fr", r"\b1 jours\b")):
+        root = make_project(tmp_path / code, hostile=False, language=code)
+        set_setting(root, "stale_days", 1)
+        set_setting(root, "confirm_days", 1)
+        result = build(root)
+        assert result.returncode == 0, result.stderr
+        for page in ("methodology/index.html", "for-brands/index.html", "ranking/index.html"):
+            assert not re.search(wrong, visible_text(root / "site" / page)), (code, page)
+
+
 FORK = {"name": "Parole Tenue", "site_url": "https://suivi.exemple.org/", "language": "fr"}
 
 
