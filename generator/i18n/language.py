@@ -91,6 +91,9 @@ class Language:
     translations: gettext.NullTranslations = field(repr=False, compare=False)
     digest: str = ""
     """Of the catalogue's text: pages rendered with another version are rendered again."""
+    memo: dict = field(default_factory=dict, repr=False, compare=False)
+    """Messages and formats already made: a build asks for the same few thousand again and
+    again (Babel takes ~25 µs a date), so each is made once."""
 
     @classmethod
     def load(cls, templates: Path, code: str, *, where: str = "language") -> Language:
@@ -135,15 +138,24 @@ class Language:
     # -- messages ---------------------------------------------------------------------------
     def gettext(self, message: str) -> str:
         """`message` in this language, typeset."""
-        return self.typeset(self.translations.gettext(message))
+        key = ("g", message)
+        if key not in self.memo:
+            self.memo[key] = self.typeset(self.translations.gettext(message))
+        return self.memo[key]
 
     def ngettext(self, singular: str, plural: str, n: int) -> str:
         """The form of the message for `n`, by this language's plural rule."""
-        return self.typeset(self.translations.ngettext(singular, plural, n))
+        key = ("n", singular, plural, n)
+        if key not in self.memo:
+            self.memo[key] = self.typeset(self.translations.ngettext(singular, plural, n))
+        return self.memo[key]
 
     def pgettext(self, context: str, message: str) -> str:
         """`message` in `context` (a word with several uses: "other" kind, "other" channel)."""
-        return self.typeset(self.translations.pgettext(context, message))
+        key = ("p", context, message)
+        if key not in self.memo:
+            self.memo[key] = self.typeset(self.translations.pgettext(context, message))
+        return self.memo[key]
 
     def npgettext(self, context: str, singular: str, plural: str, n: int) -> str:
         """The form for `n` of a message in `context`."""
@@ -166,7 +178,10 @@ class Language:
     # -- formats ----------------------------------------------------------------------------
     def date(self, day: dt.date) -> str:
         """A day in prose: `28 novembre 2026`, `28 November 2026` (tables keep ISO)."""
-        return babel.dates.format_date(day, "long", locale=self.locale)
+        key = ("d", day)
+        if key not in self.memo:
+            self.memo[key] = babel.dates.format_date(day, "long", locale=self.locale)
+        return self.memo[key]
 
     def datetime(self, moment: dt.datetime) -> str:
         """A moment in prose, at the time and offset it was written with."""
@@ -193,17 +208,26 @@ class Language:
 
     def number(self, n: int | float | Decimal) -> str:
         """A count or measure: `1 234` in French, `1,234` in English."""
-        return babel.numbers.format_decimal(n, locale=self.locale)
+        key = ("#", type(n), n)
+        if key not in self.memo:
+            self.memo[key] = babel.numbers.format_decimal(n, locale=self.locale)
+        return self.memo[key]
 
     def percent(self, value: float | Decimal) -> str:
         """A percentage given in percent (`60.0`): `60 %`, `66,7 %`."""
-        return babel.numbers.format_percent(
-            Decimal(str(value)) / 100, locale=self.locale, decimal_quantization=False
-        )
+        key = ("%", type(value), value)
+        if key not in self.memo:
+            self.memo[key] = babel.numbers.format_percent(
+                Decimal(str(value)) / 100, locale=self.locale, decimal_quantization=False
+            )
+        return self.memo[key]
 
     def money(self, amount: Decimal, currency: str) -> str:
         """An amount in the locale's way: `412,60 €`, `€412.60`."""
-        return babel.numbers.format_currency(amount, currency, locale=self.locale)
+        key = ("¤", amount, currency)
+        if key not in self.memo:
+            self.memo[key] = babel.numbers.format_currency(amount, currency, locale=self.locale)
+        return self.memo[key]
 
 
 DELAY_FORMS: dict[str, tuple[str, str]] = {
