@@ -101,7 +101,7 @@ bench: $(STAMP)
 	NO_MKDOCS_2_WARNING=1 $(BIN)/python -m bench.run --readme README.md
 
 ## lighthouse: Lighthouse (npm, pinned) with Debian's Chromium on the 10,000-case demo site
-LIGHTHOUSE_VERSION := 13.5.0
+LIGHTHOUSE_VERSION := 12.2.3
 lighthouse: $(STAMP) tools
 	test -x .lighthouse/node_modules/.bin/lighthouse || \
 	  npm install --silent --no-audit --no-fund --prefix .lighthouse lighthouse@$(LIGHTHOUSE_VERSION)

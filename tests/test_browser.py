@@ -67,8 +67,119 @@ def test_ranking_renders_and_resorts_on_header_click(page, base_url):
     overdue = [
         int(x) for x in page.locator("#ranking tbody td[data-col=overdue]").all_inner_texts()
     ]
-    assert overdue == sorted(overdue)
+    assert overdue == sorted(overdue, reverse=True)  # counts: the most first
+    assert page.locator("#ranking th[data-col=overdue]").get_attribute("aria-sort") == (
+        "descending"
+    )
     assert page.errors == []
+
+
+def test_the_ranking_announces_its_order_and_sorts_money_by_amount(page, base_url):
+    page.goto(base_url + "ranking/")
+    sorted_by = page.locator("#ranking th[aria-sort]")
+    assert sorted_by.count() == 1
+    assert sorted_by.get_attribute("data-col") == "rank"
+    assert sorted_by.get_attribute("aria-sort") == "ascending"
+    money = page.locator("#ranking th[data-col=refunds_overdue] button")
+    money.focus()
+    page.keyboard.press("Enter")  # a header is a button: the keyboard sorts too
+    cells = page.locator("#ranking tbody td[data-col=refunds_overdue]")
+    keys = [float(cells.nth(i).get_attribute("data-sort")) for i in range(cells.count())]
+    assert keys == sorted(keys, reverse=True)
+    assert keys[0] > 0
+    assert cells.first.inner_text() == "€412.60"
+
+
+def overflowing_tables(page) -> list[str]:
+    """Tables wider than the window whose overflow has no visible control next to it."""
+    return page.evaluate(
+        """() => Array.from(document.querySelectorAll("table")).filter((table) => {
+             const width = document.documentElement.clientWidth;
+             const box = table.getBoundingClientRect();
+             if (box.width === 0 || box.right <= width + 1) return false;
+             const toggle = document.querySelector(".unkept-columns-toggle button");
+             const shown = toggle && toggle.offsetParent !== null;
+             return !(shown && table.classList.contains("unkept-all-columns"));
+           }).map((table) => table.id || table.className)"""
+    )
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "",
+        "ranking/",
+        "deadlines/",
+        "brands/hexa-home/",
+        "cases/norteva-fibre-outage-callback/",
+        "methodology/",
+    ],
+)
+def test_at_390_px_no_table_runs_off_the_screen_unseen(browser, base_url, path):
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    page.goto(base_url + path)
+    page.wait_for_load_state("networkidle")
+    assert overflowing_tables(page) == []
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    context.close()
+
+
+def test_at_390_px_the_ranking_shows_four_columns_and_a_button_for_the_rest(browser, base_url):
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    page.goto(base_url + "ranking/")
+    visible = page.locator("#ranking thead th:visible")
+    assert [visible.nth(i).get_attribute("data-col") for i in range(visible.count())] == [
+        "rank",
+        "brand",
+        "overdue",
+        "kept_on_time_rate",
+    ]
+    toggle = page.locator(".unkept-columns-toggle button")
+    assert toggle.is_visible()
+    assert toggle.get_attribute("aria-expanded") == "false"
+    toggle.click()
+    assert toggle.get_attribute("aria-expanded") == "true"
+    assert (
+        page.locator("#ranking thead th:visible").count()
+        == page.locator("#ranking thead th").count()
+    )
+    assert overflowing_tables(page) == []  # it scrolls, next to the button that said so
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    # A brand page's chart becomes its table on a phone.
+    page.goto(base_url + "brands/hexa-home/")
+    assert not page.locator(".unkept-figure").is_visible()
+    assert page.locator("details.unkept-chart-data table").is_visible()
+    context.close()
+
+
+def test_the_ranking_and_a_case_print_on_a4(browser, base_url):
+    context = browser.new_context(viewport={"width": 718, "height": 1000})  # A4 at 96 dpi
+    page = context.new_page()
+    page.emulate_media(media="print")
+    for path in ("ranking/", "cases/norteva-fibre-outage-callback/"):
+        page.goto(base_url + path)
+        assert page.evaluate("document.documentElement.scrollWidth") <= 718, path
+        assert not page.locator(".md-header").is_visible()
+    page.goto(base_url + "ranking/")
+    assert (
+        page.locator("#ranking thead th:visible").count()
+        == page.locator("#ranking thead th").count()
+    )
+    pdf = page.pdf(format="A4")
+    assert pdf[:4] == b"%PDF"
+    context.close()
+
+
+def test_a_skip_link_is_the_first_stop_of_the_keyboard(page, base_url):
+    page.goto(base_url + "ranking/")
+    page.keyboard.press("Tab")
+    focused = page.evaluate("document.activeElement.className")
+    assert "skip" in focused
+    assert page.locator(":focus").is_visible()
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "unkept-content"
 
 
 def test_search_finds_a_brand(page, base_url):
@@ -78,6 +189,21 @@ def test_search_finds_a_brand(page, base_url):
     result = page.locator(".md-search-result__item", has_text="Velora Air").first
     result.wait_for(timeout=15_000)
     assert result.is_visible()
+    assert page.errors == []
+
+
+def test_search_for_words_of_a_case_title_opens_that_case(page, base_url):
+    page.goto(base_url)
+    page.locator("input.md-search__input").click()
+    page.keyboard.type("suitcase delivered")
+    first = page.locator(".md-search-result__item").first
+    first.wait_for(timeout=15_000)
+    assert "Delayed suitcase delivered" in first.inner_text()
+    first.locator("a").first.click()
+    page.wait_for_url("**/cases/velora-lost-luggage/**")
+    assert page.locator("h1").first.inner_text() == (
+        "Delayed suitcase delivered, claim answer still awaited"
+    )
     assert page.errors == []
 
 

@@ -7,6 +7,7 @@ import datetime as dt
 import html
 import io
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -935,3 +936,110 @@ def test_default_deadlines_set_in_unkept_toml_reach_every_figure(built_demo):
     assert "A Spanish rule for replies" in methodology
     case = html.unescape((root / "site/cases/hexa-warranty-reply/index.html").read_text())
     assert "default applied</a> (1 day)" in case
+
+
+# --- Following a case: feeds of events, follow-up letters ------------------------------------
+
+ATOM = {"a": "http://www.w3.org/2005/Atom"}
+
+
+def feed_entries(path: Path) -> list[dict[str, str]]:
+    root = ET.parse(path).getroot()
+    return [
+        {
+            "id": e.find("a:id", ATOM).text,
+            "title": e.find("a:title", ATOM).text,
+            "updated": e.find("a:updated", ATOM).text,
+            "link": e.find("a:link", ATOM).get("href"),
+            "summary": (
+                e.find("a:summary", ATOM).text if e.find("a:summary", ATOM) is not None else ""
+            ),
+        }
+        for e in root.findall("a:entry", ATOM)
+    ]
+
+
+def test_feeds_tell_what_happened_each_with_a_summary_and_a_link(site):
+    entries = feed_entries(site / "feeds/atom.xml")
+    kinds = {e["id"].split(":")[4] for e in entries if ":event:" in e["id"]}
+    assert kinds == {"added", "overdue", "kept", "reply", "closed"}
+    assert all(e["summary"] for e in entries)
+    assert [e["updated"] for e in entries] == sorted((e["updated"] for e in entries), reverse=True)
+    assert max(e["updated"] for e in entries) <= f"{AS_OF}T00:00:00Z"
+    case = feed_entries(site / "feeds/cases/hexa-oven-replacement.xml")
+    assert {e["id"].split(":")[4] for e in case} == {"added", "overdue", "kept", "reply"}
+    reply = next(e for e in case if ":reply:" in e["id"])
+    assert reply["link"] == "https://unkept.example/cases/hexa-oven-replacement/#reply-1"
+    assert reply["summary"].startswith("The replacement oven was delivered on 4 November")
+    kept = next(e for e in case if ":kept:" in e["id"])
+    assert kept["summary"] == "Kept on 4 November 2026, 1 day late, says the brand."
+    assert not (site / "feeds/cases/norteva-duplicate-report.xml").exists()  # withdrawn
+    page = (site / "cases/hexa-oven-replacement/index.html").read_text()
+    assert 'href="../../feeds/cases/hexa-oven-replacement.xml"' in page
+
+
+def test_a_case_is_dated_in_the_feeds_by_the_day_it_entered_the_tracker(built_demo):
+    """Not by the day its complaint began (which can be months before): a case added today
+    is news today."""
+    root, _ = built_demo
+    source = root / "cases/hexa-home/hexa-warranty-reply.yml"
+    copy = source.with_name("hexa-warranty-reply-again.yml")
+    copy.write_text(source.read_text())
+    subprocess.run(["git", "-C", root, "add", "-A"], check=True)
+    subprocess.run(
+        [
+            "git",
+            "-C",
+            root,
+            "-c",
+            "user.name=t",
+            "-c",
+            "user.email=t@t.invalid",
+            "commit",
+            "-qm",
+            "a new case",
+        ],
+        check=True,
+        env={**os.environ, "GIT_COMMITTER_DATE": "2026-11-22T12:00:00+00:00"},
+    )
+    assert build(root).returncode == 0
+    entries = feed_entries(root / "site/feeds/hexa-home.xml")
+    added = next(e for e in entries if e["id"].endswith(":hexa-warranty-reply-again:added"))
+    assert added["updated"] == "2026-11-22T00:00:00Z"  # opened on 5 October
+
+
+@pytest.mark.parametrize(
+    ("case", "country_step"),
+    [
+        ("norteva-fibre-outage-callback", "Next step in France"),
+        ("velora-cancelled-flight-refund", "European Consumer Centre"),
+    ],
+)
+def test_an_overdue_promise_offers_a_follow_up_message_and_a_formal_notice(
+    site, case, country_step
+):
+    text = html.unescape((site / f"cases/{case}/index.html").read_text())
+    assert text.count('class="unkept-follow-up"') == 1  # one overdue promise each
+    letter = text[text.index('class="unkept-follow-up"') :]
+    assert "[Your name and address]" in letter
+    assert country_step in letter
+    if case == "norteva-fibre-outage-callback":
+        assert "Formal notice (mise en demeure)" in letter
+        assert "Code de la consommation, articles L612-1 and L616-1" in letter
+        assert "the promise is 51 days overdue" in letter
+        assert "The deadline you gave was 4 October 2026." in letter
+        assert "“So sorry for the wait! A technician will call you back within 48 hours.”" in letter
+
+
+def test_the_follow_up_of_a_default_deadline_cites_its_legal_basis(built_demo):
+    root, _ = built_demo
+    case = root / "cases/norteva-telecom/norteva-dm-us-billing.yml"
+    case.write_text(case.read_text().replace("    within: 2 days\n", ""))
+    assert build(root, "--as-of", "2026-12-01").returncode == 0
+    text = html.unescape((root / "site/cases/norteva-dm-us-billing/index.html").read_text())
+    letter = text[text.index('class="unkept-follow-up"') :]
+    assert (
+        "You gave no deadline; the law or rule that applies sets one: Unkept convention for "
+        "contact promises. The deadline was therefore 25 November 2026." in letter
+    )
+    assert "As of 1 December 2026, the promise is 6 days overdue." in letter

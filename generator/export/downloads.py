@@ -7,8 +7,9 @@ worker that runs while MkDocs builds the pages.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 import jinja2
@@ -32,6 +33,7 @@ def write_downloads(
     by: Publisher,
     *,
     env: jinja2.Environment,
+    added: Mapping[str, dt.date] | None = None,
 ) -> list[str]:
     """Write every download under `folder`; returns their paths, relative to it."""
     written: list[str] = []
@@ -46,7 +48,7 @@ def write_downloads(
         put(relative, make(data, by))
     for relative, content in opendata.view_csvs(data).items():
         put(f"data/{relative}", content)
-    write_feeds(put, data, by, env=env)
+    write_feeds(put, data, by, env=env, added=added or {})
     return written
 
 
@@ -56,8 +58,10 @@ def write_feeds(
     by: Publisher,
     *,
     env: jinja2.Environment,
+    added: Mapping[str, dt.date],
 ) -> None:
-    """The site's feed, and each brand's feed, calendar and badges."""
+    """The site's feed and calendar, each brand's feed, calendar and badges, and each
+    case's feed (and calendar while it is open)."""
     lang = by.language
     atom = env.get_template("files/atom.xml.j2")
     badge = env.get_template("files/badge.svg.j2")
@@ -65,6 +69,11 @@ def write_feeds(
     for case in data.cases:
         if not case.is_withdrawn:
             cases_by_brand[case.brand].append(case)
+    events = {
+        case.id: feeds.case_events(data, by, case, added.get(case.file))
+        for cases in cases_by_brand.values()
+        for case in cases
+    }
 
     def feed(name: str, title: str, alternate: str, entries: list[feeds.FeedEntry]) -> None:
         """Write `feeds/<name>.xml`, whose id is the tracker's `feed` tag plus `:<name>`."""
@@ -75,7 +84,7 @@ def write_feeds(
                 tracker=by.name,
                 as_of=data.as_of.isoformat(),
                 site_url=by.site_url,
-                feed_id=by.tag("feed") if name == "atom" else by.tag("feed", name),
+                feed_id=by.tag("feed") if name == "atom" else by.tag("feed", *name.split("/")),
                 title=title,
                 self_path=path,
                 alternate_path=alternate,
@@ -87,7 +96,7 @@ def write_feeds(
         "atom",
         lang.text("%(tracker)s: new cases and overdue promises", tracker=by.name),
         "",
-        feeds.feed_entries(data, by, data.cases),
+        feeds.newest(events.values()),
     )
     feed(
         "corrections",
@@ -103,6 +112,12 @@ def write_feeds(
         ),
     )
     for case in open_cases:
+        feed(
+            f"cases/{case.id}",
+            lang.text("%(tracker)s: %(case)s", tracker=by.name, case=case.title),
+            f"cases/{case.id}/",
+            feeds.newest([events[case.id]], limit=None),
+        )
         if case.status != "open":  # a closed case has no deadline ahead
             continue
         put(
@@ -117,7 +132,7 @@ def write_feeds(
             slug,
             lang.text("%(tracker)s: %(brand)s", tracker=by.name, brand=brand.name),
             f"brands/{slug}/",
-            feeds.feed_entries(data, by, cases_by_brand[slug]),
+            feeds.newest(events[c.id] for c in cases_by_brand[slug]),
         )
         put(
             f"calendars/{slug}.ics",

@@ -1,4 +1,5 @@
-"""Atom feed entries: new cases and promises that became overdue, newest first.
+"""Atom feed entries: what happened to each case (it entered the tracker, a promise fell
+overdue or was kept, the brand replied, the case closed), newest first.
 
 Every date derives from the data and the as-of day, never from the clock, so the same data
 and day give the same bytes.
@@ -7,7 +8,7 @@ and day give the same bytes.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from generator.export.publisher import Publisher
@@ -21,54 +22,161 @@ FEED_ENTRIES = 50
 
 @dataclass(frozen=True)
 class FeedEntry:
-    """One Atom entry: a new case, or a promise that became overdue."""
+    """One Atom entry: something that happened to a case, on a day."""
 
     id: str
     """A tag URI, stable across builds."""
     day: dt.date
-    """When it happened: the case's opening day, or the first day overdue."""
+    """When it happened: the day the case entered the tracker (from git), a promise fell
+    overdue (the day after its due day), was kept, the case closed, the brand replied."""
     title: str
     path: str
-    """Page URL relative to the site root."""
+    """Page URL relative to the site root, with the anchor of what it is about."""
     brand: str
+    summary: str = ""
+    """What happened, in a sentence or two (plain text)."""
+    case: str = ""
+    """The case's id, for its own feed."""
 
 
-def feed_entries(data: Tracker, by: Publisher, cases: Iterable[Case]) -> list[FeedEntry]:
-    """The newest entries about `cases` (all of them, or one brand's), newest first."""
+def case_events(data: Tracker, by: Publisher, case: Case, added: dt.date | None) -> list[FeedEntry]:
+    """Everything that happened to `case` up to the as-of day, each an entry: it entered
+    the tracker (on `added`, the day git first recorded its file, else its opening day),
+    each promise fell overdue or was kept, the brand replied, the case closed."""
     lang = by.language
-    entries = []
-    for case in cases:
-        if case.is_withdrawn:
-            continue
-        name = data.brands[case.brand].name
-        entries.append(
-            FeedEntry(
-                by.tag("case", case.id),
-                case.opened_on,
-                lang.text("New case: %(title)s", title=case.title),
-                f"cases/{case.id}/",
-                case.brand,
+    brand = data.brands[case.brand].name
+    page = f"cases/{case.id}/"
+    last = data.as_of
+    events = []
+
+    def event(kind: str, day: dt.date, title: str, summary: str, anchor: str = "", n: int = 0):
+        if day <= last:
+            parts = ("event", case.id, kind) + ((str(n),) if n else ())
+            events.append(
+                FeedEntry(by.tag(*parts), day, title, page + anchor, case.brand, summary, case.id)
             )
-        )
-        for s in data.statuses[case.id]:
-            if s.status == Status.OVERDUE:
-                entries.append(
-                    FeedEntry(
-                        by.tag("overdue", case.id, str(s.index + 1)),
-                        s.due + dt.timedelta(days=1),
-                        lang.text(
-                            "Overdue: %(brand)s's %(kind)s promise (%(case)s)",
-                            kind=lang.word("kind", s.kind),
-                            brand=name,
-                            case=case.title,
-                        )
-                        + (lang.gettext(" (disputed by the brand)") if s.disputed else ""),
-                        f"cases/{case.id}/",
-                        case.brand,
-                    )
+
+    promises = len(case.promises)
+    event(
+        "added",
+        min(added or case.opened_on, last),
+        lang.text("New case: %(title)s", title=case.title),
+        lang.plural(
+            "%(brand)s: %(num)s promise, first complained about on %(date)s.",
+            "%(brand)s: %(num)s promises, first complained about on %(date)s.",
+            promises,
+            brand=brand,
+            date=lang.date(case.opened_on),
+        ),
+    )
+    for s in data.statuses[case.id]:
+        promise = case.promises[s.index]
+        kind = lang.word("kind", s.kind)
+        anchor = f"#promise-{s.index + 1}"
+        if (
+            s.due is not None
+            and s.status
+            in (Status.OVERDUE, Status.UNCONFIRMED, Status.BROKEN, Status.KEPT_LATE, Status.CLAIMED)
+            and (s.kept_on is None or s.kept_on > s.due)
+        ):
+            event(
+                "overdue",
+                s.due + dt.timedelta(days=1),
+                lang.text(
+                    "Overdue: %(brand)s's %(kind)s promise (%(case)s)",
+                    kind=kind,
+                    brand=brand,
+                    case=case.title,
                 )
+                + (lang.gettext(" (disputed by the brand)") if s.disputed else ""),
+                lang.text(
+                    "Promised on %(made)s, due on %(due)s: not kept by then.",
+                    made=lang.date(promise.made.day),
+                    due=lang.date(s.due),
+                ),
+                anchor,
+                s.index + 1,
+            )
+        if s.kept_on is not None and s.status in (Status.KEPT, Status.KEPT_LATE, Status.CLAIMED):
+            word = (
+                lang.gettext("says the brand")
+                if s.status == Status.CLAIMED or s.kept_per == "brand"
+                else lang.gettext("says the consumer")
+            )
+            event(
+                "kept",
+                s.kept_on,
+                lang.text(
+                    "Kept: %(brand)s's %(kind)s promise (%(case)s)",
+                    kind=kind,
+                    brand=brand,
+                    case=case.title,
+                ),
+                lang.plural(
+                    "Kept on %(date)s, %(num)s day late, %(who)s.",
+                    "Kept on %(date)s, %(num)s days late, %(who)s.",
+                    s.days or 0,
+                    date=lang.date(s.kept_on),
+                    who=word,
+                )
+                if (s.days or 0) > 0
+                else lang.text(
+                    "Kept on %(date)s, on time, %(who)s.", date=lang.date(s.kept_on), who=word
+                ),
+                anchor,
+                s.index + 1,
+            )
+    for number, reply in enumerate(case.brand_reply, 1):
+        event(
+            "reply",
+            reply.date,
+            lang.text("%(brand)s replied: %(case)s", brand=brand, case=case.title),
+            " ".join(reply.text.split())[:280],
+            f"#reply-{number}",
+            number,
+        )
+    if case.closed_on is not None and not case.is_withdrawn:
+        event(
+            "closed",
+            case.closed_on,
+            lang.text(
+                "Case closed (%(status)s): %(case)s",
+                status=lang.word("case_status", str(case.status)),
+                case=case.title,
+            ),
+            lang.text(
+                "%(brand)s · opened on %(date)s.", brand=brand, date=lang.date(case.opened_on)
+            ),
+        )
+    return events
+
+
+def feed_entries(
+    data: Tracker,
+    by: Publisher,
+    cases: Iterable[Case],
+    added: Mapping[str, dt.date] | None = None,
+    limit: int | None = FEED_ENTRIES,
+) -> list[FeedEntry]:
+    """The newest events of `cases` (all of them, one brand's or one case), newest first;
+    `added` maps a case file to the day git first recorded it."""
+    added = added or {}
+    return newest(
+        [
+            case_events(data, by, case, added.get(case.file))
+            for case in cases
+            if not case.is_withdrawn
+        ],
+        limit,
+    )
+
+
+def newest(events: Iterable[list[FeedEntry]], limit: int | None = FEED_ENTRIES) -> list[FeedEntry]:
+    """The newest `limit` of several cases' events, newest first (each case's events are
+    made once per build, then shared by the site's, its brand's and its own feed)."""
+    entries = [e for some in events for e in some]
     entries.sort(key=lambda e: (e.day, e.id), reverse=True)
-    return entries[:FEED_ENTRIES]
+    return entries[:limit]
 
 
 def correction_entries(data: Tracker, by: Publisher) -> list[FeedEntry]:

@@ -122,6 +122,8 @@ class Generated:
     publisher: Publisher
     """The tracker's name, address and language."""
     templates: Path
+    added: dict[str, dt.date]
+    """The day git first recorded each case file: when the case entered the tracker."""
     pages: int
     rendered: int
     """Pages rendered by this build; the others were unchanged since the previous one."""
@@ -202,7 +204,8 @@ def generate(root: Path, *, as_of: dt.date, settings: Settings, config_file: str
         "reproducible": data.commit != "uncommitted" and not data.commit.endswith("+changes"),
         "t": mkdocs.theme_strings(language),
     }
-    return Generated(config, data, publisher, templates, page_count, rendered, cache)
+    added = git_added_days(root, settings.cases_dir)
+    return Generated(config, data, publisher, templates, added, page_count, rendered, cache)
 
 
 def save_and_write_downloads(state: tuple[Generated, Path]) -> None:
@@ -222,6 +225,7 @@ def save_and_write_downloads(state: tuple[Generated, Path]) -> None:
             generated.data,
             generated.publisher,
             env=environment(generated.templates, generated.publisher.language),
+            added=generated.added,
         )
     except jinja2.TemplateError as exc:
         raise BuildFailed(f"{TEMPLATES_DIR}: {template_error(exc)}") from None
@@ -249,6 +253,41 @@ def git_commit(root: Path, cases_dir: str = "cases") -> str:
     except (OSError, subprocess.SubprocessError):
         return "uncommitted"
     return f"{commit}+changes" if dirty else commit
+
+
+def git_added_days(root: Path, cases_dir: str = "cases") -> dict[str, dt.date]:
+    """The day each file under `cases_dir` was first committed (its path relative to
+    `root`), from one `git log`; empty outside a git repository. A case's feed entry is
+    dated by it: the day the case entered the tracker, not the day its complaint began."""
+    try:
+        out = subprocess.run(
+            [
+                "git",
+                "-C",
+                str(root),
+                "log",
+                "--diff-filter=A",
+                "--format=%x00%cs",
+                "--name-only",
+                "--no-renames",
+                "--relative",
+                "--",
+                cases_dir,
+            ],
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=300,
+        ).stdout
+    except (OSError, subprocess.SubprocessError):
+        return {}
+    added: dict[str, dt.date] = {}
+    for block in out.split("\0")[1:]:  # newest first: the oldest addition wins
+        day, *files = block.strip().splitlines()
+        for name in files:
+            if name:
+                added[name] = dt.date.fromisoformat(day)
+    return added
 
 
 @contextlib.contextmanager

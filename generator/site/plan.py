@@ -268,7 +268,7 @@ def site_pages(data: Tracker, lang: Language, tracker: str) -> list[Page]:
                     "stale": is_stale(case, data.as_of, data.stale_days),
                     "sides": brand_sides(case, data),
                 },
-                search=False,
+                search_template="case_search.md.j2",
                 description=describe(case.summary or case.title, case.id),
                 brand=safe_title(brand.name, brand.slug),
             )

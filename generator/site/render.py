@@ -42,6 +42,42 @@ from generator.site.render_index import (
 from generator.site.templates import TEMPLATES_DIR, environment, render_page
 from generator.workers import CHUNK, PARALLEL_FROM, can_fork, jobs, process_pool
 
+CORE_COLUMNS = ("rank", "brand", "overdue", "kept_on_time_rate")
+"""The ranking's columns a narrow screen shows until the reader asks for all of them."""
+ECC_COUNTRIES = frozenset(
+    {
+        "AT",
+        "BE",
+        "BG",
+        "CY",
+        "CZ",
+        "DE",
+        "DK",
+        "EE",
+        "ES",
+        "FI",
+        "FR",
+        "GR",
+        "HR",
+        "HU",
+        "IE",
+        "IS",
+        "IT",
+        "LT",
+        "LU",
+        "LV",
+        "MT",
+        "NL",
+        "NO",
+        "PL",
+        "PT",
+        "RO",
+        "SE",
+        "SI",
+        "SK",
+    }
+)
+"""Countries with a European Consumer Centre (ECC-Net: the EU, Iceland and Norway)."""
 _YAML_UNSAFE = re.compile("[\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff]")
 """Characters YAML treats as line breaks or refuses: written as escapes in front matter."""
 
@@ -209,6 +245,8 @@ def render_docs(
         "confirm_days": data.confirm_days,
         "categories": CATEGORIES,
         "columns": [c for c in BRAND_COLUMNS if c.label],
+        "core_columns": CORE_COLUMNS,
+        "ecc_countries": sorted(ECC_COUNTRIES),  # a list: a set's order changes per process
         "has_demo": any(b.demo for b in data.brands.values()),
         "deadline_rules": data.deadlines,
         "min_decided": MIN_DECIDED_FOR_RATE,

@@ -58,6 +58,8 @@ def install_language(env: jinja2.Environment, language: Language) -> None:
 
     def finish(context: Context, message: str, values: dict[str, Any]) -> str:
         if context.eval_ctx.autoescape:  # the catalogue is trusted as templates are
+            if not values and "%" not in message:
+                return Markup(message)
             return Markup(message) % values  # Markup's % escapes the values
         return message % values
 
@@ -124,9 +126,13 @@ def cell(language: Language, row: Any, column: Any) -> str:
 
 
 def template_for(env: jinja2.Environment, name: str, lang: str) -> jinja2.Template:
-    """`pages/<name>` in the site's language (`methodology.fr.md.j2`), else the shared one."""
-    stem, _, ext = name.partition(".")
-    return env.select_template([f"pages/{stem}.{lang}.{ext}", f"pages/{name}"])
+    """`pages/<name>` in the site's language (`methodology.fr.md.j2`), else the shared one;
+    found once per build (a missing language-specific file is not looked for per page)."""
+    chosen: dict = env.globals.setdefault("_unkept_templates", {})  # type: ignore[assignment]
+    if (name, lang) not in chosen:
+        stem, _, ext = name.partition(".")
+        chosen[(name, lang)] = env.select_template([f"pages/{stem}.{lang}.{ext}", f"pages/{name}"])
+    return chosen[(name, lang)]
 
 
 def render_page(
