@@ -1043,3 +1043,20 @@ def test_the_follow_up_of_a_default_deadline_cites_its_legal_basis(built_demo):
         "contact promises. The deadline was therefore 25 November 2026." in letter
     )
     assert "As of 1 December 2026, the promise is 6 days overdue." in letter
+
+
+def test_search_indexes_every_brand_and_case_by_name_and_title_never_a_case_body(site):
+    docs = json.loads((site / "search/search_index.json").read_text())["docs"]
+    pages = {d["location"]: d for d in docs}
+    brands = sorted(p.parent.name for p in (site / "brands").glob("*/index.html"))
+    cases = json.loads((site / "data/cases.json").read_text())["cases"]
+    for slug in brands:
+        assert f"brands/{slug}/" in pages, slug
+    for case in cases:
+        if case["status"] == "withdrawn":
+            assert f"cases/{case['id']}/" not in pages
+            continue
+        entry = pages[f"cases/{case['id']}/"]
+        assert entry["title"] == case["title"] or case["id"].startswith("zz-")
+        if case.get("summary"):
+            assert " ".join(case["summary"].split())[:40] not in entry["text"]
