@@ -20,7 +20,7 @@ from babel.messages.catalog import Catalog
 from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_file
 from babel.messages.pofile import read_po, write_po
 
-from generator.i18n.language import DOMAIN, LOCALE_DIR, catalogue_path
+from generator.i18n.language import DOMAIN, LOCALE_DIR
 from generator.i18n.words import VOCABULARIES
 
 KEYWORDS = {
@@ -185,6 +185,3 @@ def main(argv: list[str] | None = None) -> int:
 
 if __name__ == "__main__":
     sys.exit(main())
-
-
-__all__ = ["catalogue_path", "extract", "main", "problems", "update"]

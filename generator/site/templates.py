@@ -8,6 +8,7 @@ untouched, so no contributor text is ever interpreted as Markdown.
 from __future__ import annotations
 
 import json
+import weakref
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -21,6 +22,10 @@ from generator.i18n import Language
 from generator.i18n.words import translated
 
 TEMPLATES_DIR = "site_templates"
+_CHOSEN: weakref.WeakKeyDictionary[jinja2.Environment, dict[tuple[str, str], jinja2.Template]] = (
+    weakref.WeakKeyDictionary()
+)
+"""The page template chosen for each (name, language), per environment."""
 
 
 def paragraphs(text: str | None) -> list[str]:
@@ -128,7 +133,7 @@ def cell(language: Language, row: Any, column: Any) -> str:
 def template_for(env: jinja2.Environment, name: str, lang: str) -> jinja2.Template:
     """`pages/<name>` in the site's language (`methodology.fr.md.j2`), else the shared one;
     found once per build (a missing language-specific file is not looked for per page)."""
-    chosen: dict = env.globals.setdefault("_unkept_templates", {})  # type: ignore[assignment]
+    chosen = _CHOSEN.setdefault(env, {})
     if (name, lang) not in chosen:
         stem, _, ext = name.partition(".")
         chosen[(name, lang)] = env.select_template([f"pages/{stem}.{lang}.{ext}", f"pages/{name}"])
