@@ -278,6 +278,10 @@ def test_the_french_site_shows_none_of_the_english_interface(french_site):
 def test_the_french_site_writes_dates_numbers_money_and_plurals_in_french(french_site):
     case = visible_text(french_site / "cases/norteva-fibre-outage-callback/index.html")
     assert "51 jours de retard" in case
+    assert "téléphone\u00a0: Three hours on hold" in case  # the timeline's colon, typeset
+    assert "Classement\u00a0: Livraison" in visible_text(
+        french_site / "ranking/delivery/index.html"
+    )
     assert "Pays\u00a0: France" in case
     ranking = visible_text(french_site / "ranking/index.html")
     assert "412,60\u00a0€" in ranking
