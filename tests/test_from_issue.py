@@ -361,15 +361,22 @@ def recorder(store, answer=None, status=201):
     return handler
 
 
-def test_a_mistake_gets_one_comment_listing_every_problem_then_a_pull_request(tracker, run, github):
-    calls: list = []
+def expect_a_first_comment_and_the_needs_changes_label(github, calls: list) -> None:
+    """GitHub's side of a first run on an issue with mistakes: no comment of ours yet, one
+    posted, and the needs-changes label added (each request recorded in `calls`)."""
     comments = f"{REPO_API}/issues/42/comments"
-    # First run: two promises, two mistakes -> one comment, the needs-changes label.
     github.expect_ordered_request(comments, method="GET").respond_with_json([])
     github.expect_ordered_request(comments, method="POST").respond_with_handler(recorder(calls))
     github.expect_ordered_request(
         f"{REPO_API}/issues/42/labels", method="POST"
     ).respond_with_handler(recorder(calls))
+
+
+def test_a_mistake_gets_one_comment_listing_every_problem_then_a_pull_request(tracker, run, github):
+    calls: list = []
+    comments = f"{REPO_API}/issues/42/comments"
+    # First run: two promises, two mistakes -> one comment, the needs-changes label.
+    expect_a_first_comment_and_the_needs_changes_label(github, calls)
     mistaken = answers(
         opened_on="[soon](https://evil.example) @demo-org/maintainers",
         promise2_kind="callback: call you back",
@@ -507,14 +514,8 @@ def test_an_issue_written_with_the_french_form_makes_the_same_case(french_tracke
 
 
 def test_the_bot_answers_a_french_issue_in_french_with_the_forms_words(french_tracker, run, github):
-    shutil.copy(FR_FORM, french_tracker.root / ".github/ISSUE_TEMPLATE/new-case.fr.yml")
     calls: list = []
-    comments = f"{REPO_API}/issues/42/comments"
-    github.expect_ordered_request(comments, method="GET").respond_with_json([])
-    github.expect_ordered_request(comments, method="POST").respond_with_handler(recorder(calls))
-    github.expect_ordered_request(
-        f"{REPO_API}/issues/42/labels", method="POST"
-    ).respond_with_handler(recorder(calls))
+    expect_a_first_comment_and_the_needs_changes_label(github, calls)
     mistaken = in_french(answers(promise1_made_on="03/11/2026"))
     result = from_issue(run, french_tracker, render_issue(mistaken, form=FR_FORM), "--reply")
     assert result.code == 0, result.err

@@ -8,7 +8,7 @@ and day give the same bytes.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from generator.export.publisher import Publisher
@@ -149,26 +149,6 @@ def case_events(data: Tracker, by: Publisher, case: Case, added: dt.date | None)
             ),
         )
     return events
-
-
-def feed_entries(
-    data: Tracker,
-    by: Publisher,
-    cases: Iterable[Case],
-    added: Mapping[str, dt.date] | None = None,
-    limit: int | None = FEED_ENTRIES,
-) -> list[FeedEntry]:
-    """The newest events of `cases` (all of them, one brand's or one case), newest first;
-    `added` maps a case file to the day git first recorded it."""
-    added = added or {}
-    return newest(
-        [
-            case_events(data, by, case, added.get(case.file))
-            for case in cases
-            if not case.is_withdrawn
-        ],
-        limit,
-    )
 
 
 def newest(events: Iterable[list[FeedEntry]], limit: int | None = FEED_ENTRIES) -> list[FeedEntry]:

@@ -58,8 +58,6 @@ def extract(root: Path) -> Catalog:
     for folder, pattern, method in SOURCES:
         for path in sorted((root / folder).glob(pattern)):
             relative = path.relative_to(root).as_posix()
-            if relative == "generator/i18n/extract.py":
-                continue
             options = {
                 "extensions": "jinja2.ext.i18n",
                 "newstyle_gettext": "true",

@@ -33,6 +33,12 @@ RANKING_ROWS = 100
 enough for a phone: with 17 columns, 200 rows took Lighthouse's simulated phone 0.8 to
 1.1 s of blocking layout (performance 77-87); 100 rows, 0.24 to 0.35 s (92-95); 50 rows
 gained nothing more."""
+WRITTEN_PAGES = (
+    ("methodology.md", "methodology.md.j2", N_("Methodology")),
+    ("contribute.md", "contribute.md.j2", N_("Contribute")),
+    ("for-brands.md", "for_brands.md.j2", N_("For brands")),
+)
+"""The pages of prose, which take nothing from the data but the build-wide values."""
 TAGLINE = N_("The promises brands make to unhappy customers, and whether they keep them.")
 _UNSAFE_TITLE = re.compile(r"[^\w .,'\u2019()+!?;/:«»\u00a0\u202f-]")
 _SPACES = re.compile(r"[^\S\u00a0\u202f]+")
@@ -174,23 +180,9 @@ def site_pages(data: Tracker, lang: Language, tracker: str) -> list[Page]:
             safe_title(lang.gettext("Deadlines"), "Deadlines"),
             {**deadline_lists, "titles": titles(*deadline_lists.values())},
         ),
-        Page(
-            "methodology.md",
-            "methodology.md.j2",
-            safe_title(lang.gettext("Methodology"), "Methodology"),
-            {},
-        ),
-        Page(
-            "contribute.md",
-            "contribute.md.j2",
-            safe_title(lang.gettext("Contribute"), "Contribute"),
-            {},
-        ),
-        Page(
-            "for-brands.md",
-            "for_brands.md.j2",
-            safe_title(lang.gettext("For brands"), "For brands"),
-            {},
+        *(
+            Page(source, template, safe_title(lang.gettext(title), title), {})
+            for source, template, title in WRITTEN_PAGES
         ),
         Page(
             "corrections.md",
