@@ -73,7 +73,8 @@ def _read_catalogue(path: Path, mtime_ns: int) -> tuple[gettext.GNUTranslations,
     try:
         catalog = read_po(io.BytesIO(raw), domain=DOMAIN)
     except Exception as exc:  # Babel raises its own errors and ValueErrors on bad files
-        raise LanguageError(f"{path.name}: not a readable gettext catalogue: {exc}") from exc
+        where = path.relative_to(path.parents[4]).as_posix()  # site_templates/locale/...
+        raise LanguageError(f"{where}: not a readable gettext catalogue: {exc}") from exc
     mo = io.BytesIO()
     write_mo(mo, catalog, use_fuzzy=False)
     mo.seek(0)
