@@ -11,7 +11,7 @@ day, never from the clock.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import icalendar
 
@@ -26,49 +26,72 @@ ALARM_AT = dt.timedelta(hours=9)
 """When, on the due day, the alarm rings: 09:00 in the subscriber's own time."""
 
 
-def calendar(data: Tracker, cases: Sequence[Case], *, name: str, uid: str, by: Publisher) -> bytes:
+def case_events(data: Tracker, case: Case, by: Publisher) -> bytes:
+    """The serialised events (VEVENT, with its alarm) of the case's pending deadlines.
+
+    Made once per case: the case's, its brand's and the site's calendars each hold them, and
+    serialising is most of a calendar's cost (3 times per event took 6 s at 10,000 cases).
+    """
+    lang = by.language
+    stamp = dt.datetime.combine(data.as_of, dt.time(), dt.UTC)
+    brand = data.brands[case.brand].name
+    out = []
+    for s in data.statuses[case.id]:
+        if s.status != Status.PENDING or s.due is None:
+            continue
+        summary = lang.text(
+            "%(brand)s: %(kind)s due (%(case)s)",
+            brand=brand,
+            kind=lang.word("kind", s.kind),
+            case=case.title,
+        )
+        event = icalendar.Event()
+        event.add("uid", by.uid(f"{case.id}-{s.index + 1}"))
+        event.add("dtstamp", stamp)
+        event.add("dtstart", s.due)
+        event.add("dtend", s.due + dt.timedelta(days=1))
+        event.add("summary", summary)
+        event.add("url", f"{by.site_url}cases/{case.id}/")
+        alarm = icalendar.Alarm()
+        alarm.add("action", "DISPLAY")
+        alarm.add("description", summary)
+        alarm.add("trigger", ALARM_AT)  # from the start of the due day
+        event.add_component(alarm)
+        out.append(event.to_ical())
+    return b"".join(out)
+
+
+def calendar(
+    data: Tracker,
+    cases: Sequence[Case],
+    *,
+    name: str,
+    uid: str,
+    by: Publisher,
+    events: Mapping[str, bytes] | None = None,
+) -> bytes:
     """A calendar named `name` with one all-day event, and its alarm, per pending deadline
-    of `cases`; `uid` names the calendar in its placeholder when there is none."""
+    of `cases` (their serialised events taken from `events` when given); `uid` names the
+    calendar in its placeholder when there is none."""
     lang = by.language
     cal = icalendar.Calendar()
     cal.add("prodid", f"-//{by.host}//{by.name} deadlines//{lang.tag.upper()}")
     cal.add("version", "2.0")
     cal.add("x-wr-calname", f"{by.name}: {name}")
-    stamp = dt.datetime.combine(data.as_of, dt.time(), dt.UTC)
-    brands = data.brands
-    events = 0
-    for case in cases:
-        brand = brands[case.brand].name
-        for s in data.statuses[case.id]:
-            if s.status != Status.PENDING or s.due is None:
-                continue
-            summary = lang.text(
-                "%(brand)s: %(kind)s due (%(case)s)",
-                brand=brand,
-                kind=lang.word("kind", s.kind),
-                case=case.title,
-            )
-            event = icalendar.Event()
-            event.add("uid", by.uid(f"{case.id}-{s.index + 1}"))
-            event.add("dtstamp", stamp)
-            event.add("dtstart", s.due)
-            event.add("dtend", s.due + dt.timedelta(days=1))
-            event.add("summary", summary)
-            event.add("url", f"{by.site_url}cases/{case.id}/")
-            alarm = icalendar.Alarm()
-            alarm.add("action", "DISPLAY")
-            alarm.add("description", summary)
-            alarm.add("trigger", ALARM_AT)  # from the start of the due day
-            event.add_component(alarm)
-            cal.add_component(event)
-            events += 1
-    if not events:
+    body = b"".join(
+        events[case.id] if events is not None else case_events(data, case, by) for case in cases
+    )
+    if not body:
         journal = icalendar.Journal()
         journal.add("uid", by.uid(f"{uid}-none"))
-        journal.add("dtstamp", stamp)
+        journal.add("dtstamp", dt.datetime.combine(data.as_of, dt.time(), dt.UTC))
         journal.add("dtstart", data.as_of)
         journal.add(
             "summary", lang.text("No deadline ahead as of %(date)s", date=lang.date(data.as_of))
         )
         cal.add_component(journal)
-    return cal.to_ical()
+        return cal.to_ical()
+    head = cal.to_ical()
+    end = b"END:VCALENDAR\r\n"
+    assert head.endswith(end)
+    return head[: -len(end)] + body + end

@@ -105,10 +105,16 @@ def write_feeds(
         feeds.correction_entries(data, by),
     )
     open_cases = [c for c in data.cases if not c.is_withdrawn]
+    ics = {c.id: calendars.case_events(data, c, by) for c in open_cases}
     put(
         f"calendars/{calendars.SITE_CALENDAR}.ics",
         calendars.calendar(
-            data, open_cases, name=lang.gettext("Deadlines"), uid=calendars.SITE_CALENDAR, by=by
+            data,
+            open_cases,
+            name=lang.gettext("Deadlines"),
+            uid=calendars.SITE_CALENDAR,
+            by=by,
+            events=ics,
         ),
     )
     for case in open_cases:
@@ -122,7 +128,7 @@ def write_feeds(
             continue
         put(
             f"calendars/cases/{case.id}.ics",
-            calendars.calendar(data, [case], name=case.title, uid=case.id, by=by),
+            calendars.calendar(data, [case], name=case.title, uid=case.id, by=by, events=ics),
         )
     rows = data.rows  # a property that builds the mapping: once, not once per brand
     label = by.name.casefold()
@@ -136,7 +142,9 @@ def write_feeds(
         )
         put(
             f"calendars/{slug}.ics",
-            calendars.calendar(data, cases_by_brand[slug], name=brand.name, uid=slug, by=by),
+            calendars.calendar(
+                data, cases_by_brand[slug], name=brand.name, uid=slug, by=by, events=ics
+            ),
         )
         message = lang.plural("%(num)s overdue", "%(num)s overdue", row.overdue)
         colour = {"brightgreen": "#2e7d32", "orange": "#b35900", "red": "#b3261e"}[
