@@ -55,7 +55,9 @@ def test_the_targets_are_judged_on_the_measured_figures():
     results = [
         Measure(CHECK_100K, "check cold", 26.0, 338.0, 1, "parse floor", 1.3),
         Measure(CHECK_100K, "check after one change", 2.0, 170.0, 5, "parse floor", 0.06),
-        Measure(BUILD_10K, "build full", 32.3, 2100.0, 5, "mkdocs floor", 1.31, "", 0.27),
+        Measure(BUILD_10K, "build full", 9.1, 2100.0, 5, "mkdocs floor", 0.38, "", 0.27),
+        Measure(BUILD_10K, "build after one change", 4.0, 900.0, 5, "mkdocs floor", 0.16),
+        Measure(CHECK_100K, "build full", 119.0, 1900.0, 1),
     ]
     assert verdicts(results).splitlines() == [
         "| corpus | measure | target | measured | met |",
@@ -63,8 +65,22 @@ def test_the_targets_are_judged_on_the_measured_figures():
         "| 100,000 cases / 2,000 brands | check cold | at most 1.3x the parse floor | 1.30x | yes |",
         "| 100,000 cases / 2,000 brands | check cold | peak memory under 1 GB | 338 MB | yes |",
         "| 100,000 cases / 2,000 brands | check after one change | under 2 s | 2.00 s | **no** |",
-        "| 10,000 cases / 200 brands | build full | at most 1.5x the MkDocs floor | 1.31x | yes |",
-        "| 10,000 cases / 200 brands | build full | generator stages under 10% | 27% | **no** |",
+        "| 10,000 cases / 200 brands | build full | at most 0.4x the MkDocs floor | 0.38x | yes |",
+        "| 10,000 cases / 200 brands | build after one change | at most 0.15x the MkDocs floor "
+        "| 0.16x | **no** |",
         "| 10,000 cases / 200 brands | build full | peak memory under 2 GB | 2100 MB | **no** |",
+        "| 10,000 cases / 200 brands | build after one change | peak memory under 2 GB | 900 MB "
+        "| yes |",
+        "| 100,000 cases / 2,000 brands | build full | under 120 s | 119.00 s | yes |",
+        "| 100,000 cases / 2,000 brands | build full | peak memory under 2 GB | 1900 MB | yes |",
     ]
     assert verdicts(results[:0]) == "No target applies to these corpora."
+
+
+def test_extra_sizes_are_read_from_bench_sizes():
+    from bench.run import extra_sizes
+
+    assert extra_sizes("100000/2000, 500/10") == [(100_000, 2_000), (500, 10)]
+    assert extra_sizes("") == []
+    with pytest.raises(SystemExit, match="expected CASES/BRANDS like 100000/2000, got '100k'"):
+        extra_sizes("100k")

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
 from tests.browser import chromium, serve
+from tests.reader_view import SNAPSHOT, normalised
+from tests.reader_view import read as read_views
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
@@ -311,3 +315,14 @@ def test_the_404_page_says_nothing_of_cases_for_other_addresses(page, base_url):
     page.goto(base_url + "no/such/page/")
     assert page.locator("h1").first.inner_text() == "Page not found"
     assert not page.locator("#unkept-404-case").is_visible()
+
+
+def test_every_page_reads_as_it_did_when_mkdocs_built_them_all(browser, site):
+    """Filling the case and brand pages into the theme's shells changed nothing a reader
+    gets: window title, text, links, preview tags and feeds of every page are those of the
+    snapshot taken when MkDocs built every page (tests/reader_view.py)."""
+    snapshot = {k: normalised(v) for k, v in json.loads(SNAPSHOT.read_text("utf-8")).items()}
+    now = read_views(site, browser)
+    assert sorted(now) == sorted(snapshot)
+    for path, view in snapshot.items():
+        assert now[path] == view, path

@@ -691,7 +691,7 @@ def test_json_format_lists_problems(project, run):
         (
             "[unkept]\ncases_dir = 'cases'\nmaintainer = ['x']\n",
             "unkept.toml:3:1: [unkept].maintainer: unknown setting; expected one of cases_dir, confirm_days, "
-            "github_api, http_backoff, http_timeout, language, maintainers, name, repository, "
+            "engine, github_api, http_backoff, http_timeout, language, maintainers, name, repository, "
             "site_url, stale_days, timezone, wayback_availability, wayback_save, wayback_web",
         ),
         (

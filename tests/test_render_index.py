@@ -1,4 +1,5 @@
-"""The render index: builds re-render only changed pages, and are never served stale.
+"""The render index: builds re-render only changed data pages (linking the others from the
+previous site), and are never served stale.
 
 Every test compares an incremental build with what a build from nothing makes of the same
 files: the index may save work, never change a byte of the site.
@@ -22,8 +23,8 @@ from tests.support import AS_OF, REPO, build, make_project, tree_digest
 pytestmark = pytest.mark.slow  # each test builds sites
 
 CASE = "cases/brightcart/brightcart-sofa-refund.yml"
-CASE_PAGE = "cases/brightcart-sofa-refund.md"
-OTHER_PAGE = "cases/hexa-oven-replacement.md"
+CASE_PAGE = "cases/brightcart-sofa-refund/index.html"
+OTHER_PAGE = "cases/hexa-oven-replacement/index.html"
 INDEX = ".unkept-cache/render-index.json"
 
 
@@ -35,9 +36,17 @@ def rendered(result: subprocess.CompletedProcess[str]) -> int:
     return int(match.group(1).replace(",", ""))
 
 
+def pages(result: subprocess.CompletedProcess[str]) -> int:
+    """How many pages the build says the site has."""
+    match = re.search(r"([\d,]+) pages", result.stdout)
+    assert match, result.stdout
+    return int(match.group(1).replace(",", ""))
+
+
 def uncached_pages(root: Path) -> int:
-    """Pages rendered on every build: those whose Markdown MkDocs reads (home, ranking...)."""
-    return sum(1 for p in (root / "docs").rglob("*.md") if "unkept_html:" not in p.read_text())
+    """Pages rendered on every build: the documents MkDocs builds (home, ranking...), not
+    the shells."""
+    return sum(1 for p in (root / "docs").rglob("*.md") if "_unkept_shell_" not in p.name)
 
 
 def from_nothing(root: Path, tmp_path: Path) -> dict[str, str]:
@@ -58,26 +67,26 @@ def commit_all(root: Path, message: str) -> None:
 def project(tmp_path: Path) -> Path:
     root = make_project(tmp_path / "p")
     first = build(root)
-    assert rendered(first) == sum(1 for _ in (root / "docs").rglob("*.md"))
+    assert rendered(first) == pages(first) > uncached_pages(root) > 0
     return root
 
 
-def test_a_second_build_renders_only_the_pages_read_as_markdown(project, tmp_path):
+def test_a_second_build_renders_only_the_documents(project, tmp_path):
     before = tree_digest(project / "site")
+    other = (project / "site" / OTHER_PAGE).stat()
     result = build(project)
     assert rendered(result) == uncached_pages(project)
+    assert (project / "site" / OTHER_PAGE).stat().st_ino == other.st_ino  # linked, not copied
     assert tree_digest(project / "site") == before == from_nothing(project, tmp_path)
 
 
 def test_a_changed_case_renders_its_page_and_its_brand_page_again(project, tmp_path):
-    other = (project / "docs" / OTHER_PAGE).stat()
     path = project / CASE
     path.write_text(path.read_text().replace("title: ", "title: Changed, ", 1))
     commit_all(project, "change one case")
     result = build(project)
     assert rendered(result) == uncached_pages(project) + 2  # the case and its brand
-    assert "Changed, " in (project / "docs" / CASE_PAGE).read_text()
-    assert (project / "docs" / OTHER_PAGE).stat().st_mtime_ns == other.st_mtime_ns
+    assert "Changed, " in (project / "site" / CASE_PAGE).read_text()
     assert tree_digest(project / "site") == from_nothing(project, tmp_path)
 
 
@@ -85,12 +94,13 @@ def test_a_deleted_case_leaves_no_page_behind(project, tmp_path):
     (project / CASE).unlink()
     result = build(project)
     assert rendered(result) == uncached_pages(project) + 1  # its brand page
-    assert not (project / "docs" / CASE_PAGE).exists()
     assert not (project / "site" / "cases" / "brightcart-sofa-refund").exists()
     assert tree_digest(project / "site") == from_nothing(project, tmp_path)
 
 
 def test_a_new_commit_renders_nothing_again_but_every_page_states_it(project, tmp_path):
+    # Every page's footer names the commit: each data page is filled into the new shells
+    # with its body taken back from the previous site, its stamps replaced.
     (project / "NOTES.md").write_text("not data\n")
     commit_all(project, "unrelated")
     commit = subprocess.run(
@@ -111,7 +121,7 @@ def test_a_template_change_renders_every_page_again(project):
     template = project / "site_templates" / "pages" / "case.md.j2"
     template.write_text(template.read_text().replace('<h2 id="cite">', '<h2 id="cite" class="x">'))
     result = build(project)
-    assert rendered(result) == sum(1 for _ in (project / "docs").rglob("*.md"))
+    assert rendered(result) == pages(result)
     page = project / "site" / "cases" / "brightcart-sofa-refund" / "index.html"
     assert '<h2 id="cite" class="x">' in page.read_text()
 
@@ -128,17 +138,17 @@ def test_a_template_change_renders_every_page_again(project):
     ],
 )
 def test_a_damaged_index_is_ignored(project, tmp_path, damage):
-    (project / "docs" / OTHER_PAGE).write_text("stale\n")  # only a trusted index could keep it
+    (project / "site" / OTHER_PAGE).write_text("stale\n")  # only a trusted index could keep it
     damage(project / INDEX)
     result = build(project)
-    assert rendered(result) == sum(1 for _ in (project / "docs").rglob("*.md"))
+    assert rendered(result) == pages(result)
     assert tree_digest(project / "site") == from_nothing(project, tmp_path)
 
 
 def test_an_edited_page_file_is_rendered_again(project, tmp_path):
-    page = project / "docs" / OTHER_PAGE
+    page = project / "site" / OTHER_PAGE
     text = page.read_text()
-    page.write_text(text.replace("Oven", "Ovem", 1))  # same size, new content
+    page.write_text(text.replace("Oven", "Ovem", 1))  # same size, new content, same inode
     result = build(project)
     assert rendered(result) == uncached_pages(project) + 1
     assert page.read_text() == text
@@ -146,10 +156,13 @@ def test_an_edited_page_file_is_rendered_again(project, tmp_path):
 
 
 def test_an_interrupted_render_leaves_no_index(project):
-    # The index is removed before docs/ changes; a failing template stops the render midway.
+    # The index is removed before the first page is linked; a failing template stops the
+    # render midway, and the previous site stays as it was.
+    before = tree_digest(project / "site")
     (project / "site_templates" / "pages" / "brand.md.j2").write_text("{{ nope() }}")
     assert build(project).returncode == 1
     assert not (project / INDEX).exists()
+    assert tree_digest(project / "site") == before
 
 
 def test_contributor_text_cannot_forge_a_stamp(tmp_path):

@@ -631,10 +631,10 @@ def test_a_cache_folder_that_cannot_be_written_is_a_warning_and_the_build_goes_o
     assert result.returncode == 0, result.stderr
     warnings = result.stderr.splitlines()
     assert warnings == [
-        "unkept: warning: .unkept-cache: File exists; the render index was not saved (the "
-        "next build renders every page)",
         "unkept: warning: .unkept-cache: File exists; the validation cache was not saved (the "
         "next run reads every file again)",
+        "unkept: warning: .unkept-cache: File exists; the render index was not saved (the "
+        "next build renders every page)",
     ]
     assert tree_digest(root / "site") == before
 
@@ -722,16 +722,41 @@ def test_search_partial_override_is_materials_own_but_for_its_label():
     )
 
 
+_STAMP_VALUES = st.tuples(*[st.text(min_size=1).map(str.encode)] * 3)
+
+
 @settings(max_examples=300)
-@given(st.text(alphabet=st.characters(exclude_categories=["Cs"])))
-def test_page_body_in_front_matter_comes_back_exactly(text):
-    from mkdocs.utils import meta
+@given(
+    st.lists(
+        st.one_of(
+            st.text(alphabet=st.characters(exclude_categories=["Cs"])),
+            st.sampled_from(
+                ["<!--unkept:as-of-->", "<!--unkept:as-of-text-->", "<!--unkept:commit-->"]
+            ),
+        )
+    ),
+    _STAMP_VALUES,
+    _STAMP_VALUES,
+)
+def test_a_body_taken_back_from_its_page_gets_the_new_stamps_exactly(parts, old, new):
+    """What a new commit does to a data page: its body is read back from the previous
+    site's file where the render index says it lies, and its stamps replaced."""
+    from generator.site.data_pages import body_shape, restamped, stamped_body
 
-    from generator.site.plan import Page
-    from generator.site.render import front_matter
+    body = "".join(parts)
+    head = "<html>…<main>".encode()
+    page = head + stamped_body(body, old) + b"</main></html>"
+    assert restamped(page, len(head), body_shape(body), old, new) == stamped_body(body, new)
 
-    source = front_matter(Page("cases/x.md", "case.md.j2", "x", {}, search=False), html=text)
-    assert meta.get_data(source)[1]["unkept_html"] == text
+
+def test_a_page_whose_stamps_are_not_where_the_index_says_is_not_taken_back():
+    from generator.site.data_pages import body_shape, restamped
+
+    shape = body_shape("commit <!--unkept:commit--> stated")
+    stamps = (b"2026-11-24", b"24 November 2026", b"abc123")
+    page = b"<main>commit abc123 stated</main>"
+    assert restamped(page, 6, shape, stamps, stamps) == b"commit abc123 stated"
+    assert restamped(page.replace(b"abc123", b"zzz999"), 6, shape, stamps, stamps) is None
 
 
 def test_ranking_page_shows_the_top_brands_and_points_to_the_csv(tmp_path, monkeypatch):
@@ -743,7 +768,6 @@ def test_ranking_page_shows_the_top_brands_and_points_to_the_csv(tmp_path, monke
     from generator.load.loader import load_corpus
     from generator.model.tracker import compute
     from generator.site import render
-    from generator.site.render_index import RenderIndex
     from generator.site.templates import environment
 
     corpus = load_corpus(REPO, as_of=dt.date.fromisoformat(AS_OF))
@@ -757,16 +781,15 @@ def test_ranking_page_shows_the_top_brands_and_points_to_the_csv(tmp_path, monke
     templates = REPO / "site_templates"
     monkeypatch.setattr(render, "RANKING_ROWS", 2)
     language = Language.load(templates, "en")
-    render.render_docs(
-        tmp_path,
+    rendering = render.prepare(
         data,
         language,
         tracker="Unkept",
         templates=templates,
         site_url="https://unkept.example/",
         archived={},
-        index=RenderIndex(tmp_path / "render-index.json", {}),
     )
+    render.render_docs(tmp_path, rendering, templates)
     page = (tmp_path / "ranking" / "index.md").read_text()
     assert page.count('<td data-col="rank"') == 2
     assert "The 2 brands with the most unresolved promises are shown here, of 4" in page
@@ -1060,3 +1083,72 @@ def test_search_indexes_every_brand_and_case_by_name_and_title_never_a_case_body
         assert entry["title"] == case["title"] or case["id"].startswith("zz-")
         if case.get("summary"):
             assert " ".join(case["summary"].split())[:40] not in entry["text"]
+
+
+def test_no_shell_or_marker_reaches_the_site(site):
+    """The shells are taken out of the site, the search index and the sitemap, and no
+    marker is left in any file a reader can download."""
+    from generator.site.shells import TRACES
+
+    assert not list(site.rglob("*_unkept_shell_*"))
+    for path in site.rglob("*"):
+        if path.is_file() and path.suffix in {".html", ".json", ".xml", ".ics", ".csv", ".svg"}:
+            text = path.read_text("utf-8", errors="replace")
+            assert not any(trace in text for trace in TRACES), path
+    index = json.loads((site / "search" / "search_index.json").read_text())
+    locations = {d["location"] for d in index["docs"]}
+    assert "cases/velora-lost-luggage/" in locations
+    assert "brands/velora-air/" in locations
+    sitemap = (site / "sitemap.xml").read_text()
+    assert "<loc>https://unkept.example/cases/velora-lost-luggage/</loc>" in sitemap
+    assert sitemap.count("<url>") == len(list(site.rglob("index.html")))
+
+
+def test_a_shell_is_filled_escaped_and_one_printed_wrongly_stops_the_build():
+    from generator.errors import BuildFailed
+    from generator.site.shells import BODY, TITLE, Layout, Shell, Values
+
+    good = f"<title>{TITLE}</title>\n   \n  <main>{BODY} cases/_unkept_shell_case/</main>"
+    shell = Shell.parse(Layout.CASE, good)
+    html, start = shell.fill(Values("cases/a-b/", "A <b>", "d", "<p>body</p>"))
+    assert html == "<title>A &lt;b&gt;</title>\n<main><p>body</p> cases/a-b/</main>"
+    assert html[start:].startswith("<p>body</p>")
+    with pytest.raises(BuildFailed, match="printed the page's body 2 times, not once"):
+        Shell.parse(Layout.CASE, good + BODY)
+    with pytest.raises(BuildFailed, match="printed no page title"):
+        Shell.parse(Layout.CASE, f"<main>{BODY}</main>")
+    with pytest.raises(BuildFailed, match="printed 'x-unkept-shell' where unkept cannot fill"):
+        Shell.parse(Layout.CASE, good + "<p>x-unkept-shell-tit</p>")  # cut by a filter
+
+
+def test_the_demo_builds_the_same_on_properdocs(demo_built, tmp_path):
+    """`engine = "properdocs"` builds with MkDocs' maintained fork: every file is the one
+    MkDocs makes, but for the generator tag of the pages the engine built itself."""
+    root, _ = demo_built
+    sites = {}
+    for engine in ("mkdocs", "properdocs"):  # the same setting changed: the same commit text
+        copy = tmp_path / engine
+        shutil.copytree(root, copy, ignore=shutil.ignore_patterns("site", "docs", ".unkept-*"))
+        set_setting(copy, "engine", engine)
+        result = build(copy)
+        assert result.returncode == 0, result.stderr
+        assert f", {'ProperDocs' if engine == 'properdocs' else 'MkDocs'} " in result.stdout
+        sites[engine] = copy / "site"
+    assert sorted(tree_digest(sites["mkdocs"])) == sorted(tree_digest(sites["properdocs"]))
+    tag = re.compile(rb'<meta name="generator" content="([^"]*)">')
+    engines = set()
+    for name in sorted(tree_digest(sites["mkdocs"])):
+        ours, theirs = ((sites[e] / name).read_bytes() for e in ("mkdocs", "properdocs"))
+        engines.update(tag.findall(theirs))
+        assert tag.sub(b"", ours) == tag.sub(b"", theirs), name
+    assert engines == {b"mkdocs-ProperDocs 1.6.7, mkdocs-material-9.8.2"}
+
+
+def test_an_unknown_engine_is_a_settings_error(project, run):
+    (project.root / "unkept.toml").write_text("[unkept]\nengine = 'zensical'\n")
+    result = run("--root", project.root, "build", "--as-of", AS_OF)
+    assert result.code == 2
+    assert result.err == (
+        "unkept: error: unkept.toml:2:1: [unkept].engine: expected one of mkdocs, properdocs, "
+        "got 'zensical'\n"
+    )

@@ -18,6 +18,8 @@ from generator.model.statuses import DEFAULT_CONFIRM_DAYS, DEFAULT_STALE_DAYS
 from generator.model.values import Delay
 
 SETTINGS_FILE = "unkept.toml"
+SITE_ENGINES = {"mkdocs": "MkDocs", "properdocs": "ProperDocs"}
+"""The site engines Unkept builds with, by setting value, with the name messages use."""
 
 
 @dataclass(frozen=True)
@@ -39,6 +41,8 @@ class Settings:
     language: str = "en"
     """The language of the site, with a region for its formats if wanted (`fr`, `en_GB`):
     a catalogue under site_templates/locale/ (English needs none)."""
+    engine: str = "mkdocs"
+    """The site engine that builds the documents and the shells: `mkdocs` or `properdocs`."""
     cases_dir: str = "cases"
     """Folder of the cases, relative to the project root."""
     maintainers: tuple[str, ...] = ()
@@ -131,6 +135,8 @@ def parse_settings(raw: bytes | None) -> Settings:
             raise fail(key, f"expected {kind.__name__}, got {value!r}")
     table = {k: tuple(v) if isinstance(v, list) else v for k, v in table.items()}
     settings = Settings(**table, deadlines=parse_deadlines(document.get("deadlines"), text))
+    if settings.engine not in SITE_ENGINES:
+        raise fail("engine", f"expected one of {', '.join(SITE_ENGINES)}, got {settings.engine!r}")
     try:
         zoneinfo.ZoneInfo(settings.timezone)
     except (zoneinfo.ZoneInfoNotFoundError, ValueError) as exc:

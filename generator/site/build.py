@@ -1,10 +1,12 @@
 """`unkept build`: from case files to a complete static site, atomically.
 
 Reads top to bottom as the build: load and check every file (stopping with the same messages
-as `unkept check`), compute statuses and figures, render the pages into the docs folder, run
-the real MkDocs build (strict) into a temporary folder while a worker saves the validation
-cache and writes the downloads (open data, feeds) beside it, and only then swap it into
-place, so a failed build leaves the previous site untouched.
+as `unkept check`), compute statuses and figures, render the documents and one shell per
+data-page layout into the docs folder, run the real site engine (MkDocs, strict) into a
+temporary folder while a worker saves the validation cache and writes the downloads (open
+data, feeds) beside it, fill every case and brand page into its shell, add them to the
+search index and the sitemap, and only then swap the folder into place, so a failed build
+leaves the previous site untouched.
 """
 
 from __future__ import annotations
@@ -35,10 +37,14 @@ from generator.load.loader import load_corpus
 from generator.load.settings import Settings, setting_place
 from generator.load.template import TEMPLATE
 from generator.model.tracker import Tracker, compute
-from generator.site import mkdocs
+from generator.site import engine
+from generator.site.data_pages import write_data_pages
+from generator.site.engine_choice import active
 from generator.site.links import ISSUE_FORM, GitHubLinks
-from generator.site.render import commit_text, render_docs, template_error
-from generator.site.render_index import RenderIndex
+from generator.site.listings import add_to_search_index, add_to_sitemap
+from generator.site.render import Rendering, commit_text, prepare, render_docs, template_error
+from generator.site.render_index import Rendered, RenderIndex
+from generator.site.shells import Layout, take_shells
 from generator.site.templates import TEMPLATES_DIR, environment
 from generator.workers import beside, collector_paused
 
@@ -85,19 +91,32 @@ def _build_locked(
     except OSError as exc:  # the docs folder or the caches could not be written
         raise BuildFailed(os_error_text(exc, root)) from None
     generator_done = time.perf_counter()
+    index = RenderIndex.load(root)
     try:
-        with beside(save_and_write_downloads, (generated, downloads)):  # on MkDocs' idle core
-            mkdocs.build(generated.config, as_of)
+        # The downloads need nothing from the pages: a worker writes them meanwhile.
+        with beside(save_and_write_downloads, (generated, downloads)):
+            engine.build(generated.config, as_of)
+            engine_done = time.perf_counter()
+            shells = take_shells(new_site)
+            index.discard()  # the previous site's files are reused from here
+            with collector_paused():
+                rows, rendered = write_data_pages(
+                    generated.rendering, shells, new_site, previous=root / site_dir, index=index
+                )
+            data_pages = generated.rendering.data_pages
+            add_to_search_index(new_site, data_pages)
+            add_to_sitemap(new_site, data_pages, Layout.CASE.url, as_of)
         for name in sorted(os.listdir(downloads)):
             os.rename(downloads / name, new_site / name)
         _swap_into_place(new_site, root / site_dir)
     except jinja2.TemplateError as exc:
-        raise BuildFailed(f"MkDocs failed: theme template: {template_error(exc)}") from exc
+        raise BuildFailed(f"{active()} failed: theme template: {template_error(exc)}") from exc
     except (MkDocsException, OSError) as exc:
-        raise BuildFailed(f"MkDocs failed: {exc}") from exc
+        raise BuildFailed(f"{active()} failed: {exc}") from exc
     finally:
         for folder in (new_site, downloads):
             shutil.rmtree(folder, ignore_errors=True)
+    index.save(restat(rows, root / site_dir))
     data = generated.data
     return BuildResult(
         root / site_dir,
@@ -105,16 +124,17 @@ def _build_locked(
         data.commit,
         len(data.brands),
         len(data.cases),
-        generated.pages,
-        generated.rendered,
-        generator_done - started,
-        time.perf_counter() - generator_done,
+        len(generated.rendering.pages),
+        generated.documents + rendered,
+        generator_done - started + time.perf_counter() - engine_done,
+        engine_done - generator_done,
+        active(),
     )
 
 
 @dataclass(frozen=True)
 class Generated:
-    """What the generator's stages hand to MkDocs."""
+    """What the generator's stages hand to the site engine, and keep for after it."""
 
     config: MkDocsConfig
     """MkDocs' configuration, with the navigation and values the theme prints."""
@@ -124,9 +144,10 @@ class Generated:
     templates: Path
     added: dict[str, dt.date]
     """The day git first recorded each case file: when the case entered the tracker."""
-    pages: int
-    rendered: int
-    """Pages rendered by this build; the others were unchanged since the previous one."""
+    rendering: Rendering
+    """Every page, and what renders them: the data pages are written after the engine."""
+    documents: int
+    """Pages written for the engine (rendered on every build)."""
     cache: CheckCache
     """The validation cache, updated by this build's check; saved while MkDocs runs."""
 
@@ -162,7 +183,7 @@ def generate(root: Path, *, as_of: dt.date, settings: Settings, config_file: str
     docs.mkdir(exist_ok=True)
     templates = root / TEMPLATES_DIR
     language = Language.load(templates, settings.language, where=setting_place(root, "language"))
-    config = mkdocs.configure(
+    config = engine.configure(
         root,
         config_file,
         docs=docs,
@@ -182,30 +203,29 @@ def generate(root: Path, *, as_of: dt.date, settings: Settings, config_file: str
         deadlines=settings.deadlines,
     )
     try:
-        page_count, rendered = render_docs(
-            docs,
+        rendering = prepare(
             data,
             language,
             tracker=settings.name,
             templates=templates,
             site_url=publisher.site_url,
             archived=archived,
-            index=RenderIndex.load(root),
             links=github_links(root, settings, language.catalogue),
         )
+        documents = render_docs(docs, rendering, templates)
     except jinja2.TemplateError as exc:  # files/ templates, outside the page loop
         raise BuildFailed(f"{TEMPLATES_DIR}: {template_error(exc)}") from exc
-    config["nav"] = mkdocs.nav(language)
-    mkdocs.localise(config, language)
+    config["nav"] = engine.nav(language)
+    engine.localise(config, language)
     config.extra["unkept"] = {
         "as_of": as_of.isoformat(),
         "as_of_text": language.date(as_of),
         "commit": commit_text(data.commit, language),
         "reproducible": data.commit != "uncommitted" and not data.commit.endswith("+changes"),
-        "t": mkdocs.theme_strings(language),
+        "t": engine.theme_strings(language),
     }
     added = git_added_days(root, settings.cases_dir)
-    return Generated(config, data, publisher, templates, added, page_count, rendered, cache)
+    return Generated(config, data, publisher, templates, added, rendering, documents, cache)
 
 
 def save_and_write_downloads(state: tuple[Generated, Path]) -> None:
@@ -322,6 +342,18 @@ def recover(root: Path, site_dir: str = "site") -> None:
             shutil.rmtree(leftover, ignore_errors=True)
 
 
+def restat(rows: list[tuple[str, list]], site: Path) -> list[tuple[str, list]]:
+    """The index rows with each file's stat as it is now, in the site in place: removing
+    the previous site changed the times of the files linked from it (their link count)."""
+    fresh = []
+    for relative, row in rows:
+        if relative.endswith(".html"):
+            with contextlib.suppress(OSError):
+                row = [*Rendered.of(row[0], site / relative).row(), *row[5:]]
+        fresh.append((relative, row))
+    return fresh
+
+
 def _swap_into_place(new: Path, target: Path) -> None:
     """Replace `target` by `new`; the old site stays until the new one is complete."""
     old = target.with_name(f"{target.name}.old-{os.getpid()}")
@@ -349,5 +381,9 @@ class BuildResult:
     rendered: int
     """Pages rendered by this build; the others were unchanged since the previous one."""
     seconds_generator: float
-    """Time spent before MkDocs: loading, checking, computing, rendering."""
+    """Time spent by unkept itself: loading, checking, computing, rendering, and writing the
+    data pages after the site engine."""
     seconds_mkdocs: float
+    """Time spent by the site engine (the downloads are written beside it)."""
+    engine: str = "MkDocs"
+    """The site engine's name."""

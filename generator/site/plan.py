@@ -25,6 +25,7 @@ from generator.model.tracker import (
 )
 from generator.model.values import Case
 from generator.site.charts import bar_chart
+from generator.site.shells import Layout
 
 CHART_MONTHS = 12
 TOP_BRANDS = 10
@@ -65,9 +66,12 @@ class Page:
     """What the template shows."""
     search: bool = True
     """Whether the page goes into the search index."""
-    search_template: str | None = None
-    """A lighter template whose text alone is indexed by search (the page itself is shown
-    from its front matter): brand pages index the brand's names and case titles only."""
+    layout: Layout | None = None
+    """For a data page (a case or a brand), the shell the generator fills with it; none for
+    the documents the site engine builds."""
+    search_text: str = ""
+    """What search indexes of a data page besides its title: names, never a body, so the
+    index stays small at 100,000 cases."""
     description: str = ""
     """What the page is, in a line, for search engines and link previews (safe characters)."""
     brand: str = ""
@@ -80,6 +84,11 @@ class Page:
         if path == "index":
             return ""
         return path.removesuffix("/index") + "/"
+
+    @property
+    def output(self) -> str:
+        """The page's file under the site folder, like `cases/acme-refund/index.html`."""
+        return f"{self.url}index.html"
 
     @property
     def base(self) -> str:
@@ -222,7 +231,8 @@ def site_pages(data: Tracker, lang: Language, tracker: str) -> list[Page]:
                         reverse=True,
                     ),
                 },
-                search_template="brand_search.md.j2",
+                layout=Layout.BRAND,
+                search_text=", ".join(brand.aliases),
                 description=safe_title(
                     lang.text(
                         "%(brand)s · Overdue: %(overdue)s · Cases: %(cases)s",
@@ -244,6 +254,7 @@ def site_pages(data: Tracker, lang: Language, tracker: str) -> list[Page]:
                     case.id,
                     {"case": case, "brand": brand},
                     search=False,
+                    layout=Layout.WITHDRAWN,
                     description=safe_title(
                         f"{case.id} · {lang.word('case_status', 'withdrawn')}", case.id
                     ),
@@ -262,7 +273,8 @@ def site_pages(data: Tracker, lang: Language, tracker: str) -> list[Page]:
                     "stale": is_stale(case, data.as_of, data.stale_days),
                     "sides": brand_sides(case, data),
                 },
-                search_template="case_search.md.j2",
+                layout=Layout.CASE,
+                search_text=", ".join((brand.name, *brand.aliases)),
                 description=describe(case.summary or case.title, case.id),
                 brand=safe_title(brand.name, brand.slug),
             )

@@ -1,9 +1,8 @@
-"""Render the site's pages into the docs folder, on every core, reusing the fresh ones.
+"""Render the site's pages from their templates, in the site's language.
 
-Each page is rendered from its template in the site's language and written as Markdown
-whose body, already escaped, travels in YAML front matter for the theme to print, so
-Python-Markdown never parses it. Pages whose inputs did not change since the previous build
-(the render index) are kept as they are; files of pages that no longer exist are removed.
+The documents (home, ranking, methodology...) are written into the docs folder as Markdown
+for the site engine to build, with one shell per data-page layout; the case and brand pages
+are rendered here too, but filled into their shells by `data_pages.py`.
 """
 
 from __future__ import annotations
@@ -11,7 +10,6 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import re
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,14 +31,11 @@ from generator.site.render_index import (
     AS_OF_TEXT_STAMP,
     COMMIT_STAMP,
     STAMPS,
-    Rendered,
-    RenderIndex,
     build_key,
-    page_key,
     stamped,
 )
+from generator.site.shells import Layout, shell_source
 from generator.site.templates import TEMPLATES_DIR, environment, render_page
-from generator.workers import CHUNK, PARALLEL_FROM, can_fork, jobs, process_pool
 
 CORE_COLUMNS = ("rank", "brand", "overdue", "kept_on_time_rate")
 """The ranking's columns a narrow screen shows until the reader asks for all of them."""
@@ -78,27 +73,15 @@ ECC_COUNTRIES = frozenset(
     }
 )
 """Countries with a European Consumer Centre (ECC-Net: the EU, Iceland and Norway)."""
-_YAML_UNSAFE = re.compile("[\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff]")
-"""Characters YAML treats as line breaks or refuses: written as escapes in front matter."""
 
 
-def _write(path: Path, content: str | bytes) -> None:
+def _write(path: Path, content: str) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    if isinstance(content, bytes):
-        path.write_bytes(content)
-    else:
-        path.write_text(content, encoding="utf-8", newline="")
+    path.write_text(content, encoding="utf-8", newline="")
 
 
-def front_matter(page: Page, html: str | None = None) -> str:
-    """YAML front matter: the safe title, whether search indexes the page, and its HTML.
-
-    `html`, when given, is the page's whole body, already escaped: the theme prints it
-    (`unkept_html`), so Python-Markdown gets an empty page. Pages outside the search index
-    need no Markdown at all, and parsing thousands of raw HTML blocks dominated the build.
-    The value is JSON-quoted, with the few characters YAML treats as line breaks or refuses
-    written as escapes, so YAML reads it back exactly.
-    """
+def front_matter(page: Page) -> str:
+    """YAML front matter of a document: its safe title and description, JSON-quoted."""
     lines = [
         "---",
         f"title: {json.dumps(page.title, ensure_ascii=True)}",
@@ -107,116 +90,56 @@ def front_matter(page: Page, html: str | None = None) -> str:
         "  - navigation",
         "  - toc",
     ]
-    if page.brand:
-        lines.append(f"unkept_brand: {json.dumps(page.brand, ensure_ascii=True)}")
     if not page.search:
         lines += ["search:", "  exclude: true"]
-    if html is not None:
-        quoted = _YAML_UNSAFE.sub(
-            lambda m: f"\\u{ord(m.group()):04x}", json.dumps(html, ensure_ascii=False)
-        )
-        lines.append(f"unkept_html: {quoted}")
     return "\n".join([*lines, "---", "", ""])
 
 
 @dataclass(frozen=True)
-class RenderJob:
-    """Everything needed to write docs/; forked workers inherit it, nothing is pickled."""
+class Rendering:
+    """Everything needed to render any page; forked workers inherit it, nothing is pickled."""
 
     env: jinja2.Environment
     """Its globals hold the build-wide values (strings, brands...) every page sees."""
     pages: list[Page]
-    docs: Path
     lang: str
     build_key: str
-    """Digest of what every page may read; part of each cacheable page's key."""
-    index: RenderIndex
-    """Page files of the previous build, reused when their key is unchanged."""
+    """Digest of what every page may read; part of each data page's key."""
     stamps: dict[str, str]
-    """The real as-of and commit, put in place of the stamps in pages that are not cached."""
+    """The real as-of and commit, put in place of the stamps pages print."""
+
+    @property
+    def documents(self) -> list[Page]:
+        """The pages the site engine builds."""
+        return [p for p in self.pages if p.layout is None]
+
+    @property
+    def data_pages(self) -> list[Page]:
+        """The case and brand pages, which the generator fills into their shells."""
+        return [p for p in self.pages if p.layout is not None]
 
 
-def render_range(job: RenderJob, start: int, stop: int) -> tuple[list[tuple[str, list]], int]:
-    """Render and write `job.pages[start:stop]`, but those still fresh.
-
-    Returns the render index rows of the cacheable pages, and how many pages were rendered.
-    """
-    rows: list[tuple[str, list]] = []
-    rendered = 0
-    for page in job.pages[start:stop]:
-        key = (
-            page_key(
-                job.build_key,
-                (page.source, page.template, page.search_template, page.title, page.search),
-                page.context,
+def render_body(rendering: Rendering, page: Page) -> str:
+    """A page's content from its template, with the stamps still in it."""
+    context = {**page.context, "base": page.base}  # these shadow the globals
+    if page.template == "case.md.j2":
+        context["promises"] = list(
+            zip(
+                page.context["case"].promises,
+                page.context["statuses"],
+                page.context["sides"],
+                strict=True,
             )
-            if cacheable(page)
-            else None
         )
-        if key is not None and job.index.fresh(page.source, key, job.docs):
-            rows.append((page.source, job.index.entries[page.source]))
-            continue
-        rendered += 1
-        context = {**page.context, "base": page.base}  # these shadow the globals
-        if page.template == "case.md.j2":
-            context["promises"] = list(
-                zip(
-                    page.context["case"].promises,
-                    page.context["statuses"],
-                    page.context["sides"],
-                    strict=True,
-                )
-            )
-        try:
-            body = render_page(job.env, page.template, job.lang, context)
-            indexed = (
-                render_page(job.env, page.search_template, job.lang, context)
-                if page.search_template
-                else None
-            )
-        except jinja2.TemplateError as exc:
-            raise BuildFailed(
-                f"{TEMPLATES_DIR}/pages/{page.template}, rendering {page.source}: "
-                f"{template_error(exc)}"
-            ) from exc
-        if key is None:  # not cached: print the real values now
-            body = stamped(body, **job.stamps)
-            indexed = stamped(indexed, **job.stamps) if indexed is not None else None
-        path = job.docs / page.source
-        if indexed is not None:  # shown from front matter; only the light text is indexed
-            _write(path, front_matter(page, html=body) + indexed)
-        elif page.search:
-            _write(path, front_matter(page) + body)
-        else:
-            _write(path, front_matter(page, html=body))
-        if key is not None:
-            rows.append((page.source, Rendered.of(key, path).row()))
-    return rows, rendered
+    try:
+        return render_page(rendering.env, page.template, rendering.lang, context)
+    except jinja2.TemplateError as exc:
+        raise BuildFailed(
+            f"{TEMPLATES_DIR}/pages/{page.template}, rendering {page.source}: {template_error(exc)}"
+        ) from exc
 
 
-def write_docs(job: RenderJob) -> tuple[list[tuple[str, list]], int]:
-    """Render the pages that changed, on every core when there are many pages.
-
-    Returns the render index rows and the number of pages rendered.
-    """
-    count = len(job.pages)
-    workers = min(jobs(), max(1, count // CHUNK))
-    if workers == 1 or count < PARALLEL_FROM or not can_fork():
-        return render_range(job, 0, count)
-    starts = list(range(0, count, CHUNK))
-    stops = [min(count, s + CHUNK) for s in starts]
-    with process_pool(workers, job) as pool:  # forked: the job is inherited, not pickled
-        chunks = list(pool.map(render_range, starts, stops))
-    return [r for rows, _ in chunks for r in rows], sum(n for _, n in chunks)
-
-
-def cacheable(page: Page) -> bool:
-    """Pages whose body travels in front matter, where the theme replaces the stamps."""
-    return page.search_template is not None or not page.search
-
-
-def render_docs(
-    docs: Path,
+def prepare(
     data: Tracker,
     language: Language,
     *,
@@ -224,14 +147,9 @@ def render_docs(
     templates: Path,
     site_url: str,
     archived: dict[str, Record],
-    index: RenderIndex,
     links: GitHubLinks | None = None,
-) -> tuple[int, int]:
-    """Write every page and asset under `docs` (the downloads go straight to the site).
-
-    Page files still fresh in `index` are kept as they are; files of no page any more are
-    removed. Returns the number of pages and how many were rendered.
-    """
+) -> Rendering:
+    """The site's pages and the template environment every one of them is rendered in."""
     env = environment(templates, language)
     common = {
         "language": [language.code, language.catalogue, language.digest],
@@ -259,7 +177,6 @@ def render_docs(
         "links": links or GitHubLinks(""),
     }
     env.globals.update(common)  # pages and macros (imported without context) read these
-    pages = site_pages(data, language, tracker)
     build = build_key(
         templates,
         {
@@ -272,15 +189,24 @@ def render_docs(
         "as_of_text": language.date(data.as_of),
         "commit": commit_text(data.commit, language),
     }
-    index.discard()
-    rows, rendered = write_docs(
-        RenderJob(env, pages, docs, language.catalogue, build, index, stamps)
-    )
+    pages = site_pages(data, language, tracker)
+    return Rendering(env, pages, language.catalogue, build, stamps)
+
+
+def render_docs(docs: Path, rendering: Rendering, templates: Path) -> int:
+    """Write the documents, the shells and the assets under `docs`, for the site engine;
+    files of no page any more are removed. Returns the number of documents."""
+    documents = rendering.documents
+    for page in documents:
+        body = stamped(render_body(rendering, page), **rendering.stamps)
+        _write(docs / page.source, front_matter(page) + body)
+    for layout in Layout:
+        _write(docs / layout.source, shell_source(layout))
     shutil.copytree(templates / "assets", docs / "assets", dirs_exist_ok=True)
     assets = (p.relative_to(templates).as_posix() for p in (templates / "assets").rglob("*"))
-    remove_others(docs, {page.source for page in pages} | set(assets))
-    index.save(rows)
-    return len(pages), rendered
+    keep = {page.source for page in documents} | {layout.source for layout in Layout}
+    remove_others(docs, keep | set(assets))
+    return len(documents)
 
 
 def commit_text(commit: str, language: Language) -> str:

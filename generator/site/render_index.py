@@ -1,14 +1,15 @@
-"""The render index: which page files in docs/ are still right, so a build renders only the
-pages whose inputs changed.
+"""The render index: which data pages of the previous site are still right, so a build
+renders only the pages whose inputs changed.
 
 A page's key digests everything its body is made from: the generator's code, the site's
 templates and strings, the build-wide values templates read (brands, archived links,
-settings) and the page's own context (its case, statuses...). Pages whose body is carried in
-front matter print the as-of date and the data's commit as stamps (`STAMPS`) that the theme
-replaces, so a new commit alone re-renders nothing. A page file is reused only when its key
-matches and the file is the one the index recorded (same size, times and inode; the kernel
-sets ctime on every write, so an edit cannot hide). The index is deleted before docs/
-changes and written after, so an interrupted build leaves none and the next one renders all.
+settings) and the page's own context (its case, statuses...). Bodies print the as-of date
+and the data's commit as stamps (`STAMPS`), whose places the index records, so a new commit
+alone re-renders nothing (`data_pages.py`). A page file is reused only when its key matches
+and the file is the one the index recorded (same size, times and inode; the kernel sets
+ctime on every write, so an edit cannot hide). The index is deleted before the first page is
+reused and written after the new site is in place, so an interrupted build leaves none and
+the next one renders all.
 """
 
 from __future__ import annotations
@@ -116,18 +117,18 @@ class RenderIndex:
         entries, _, ignored = read_index(path, MAGIC)
         return cls(path, entries, ignored)
 
-    def fresh(self, relative: str, key: str, docs: Path) -> bool:
-        """Whether docs/`relative` is the file rendered for `key`, untouched since."""
+    def fresh(self, relative: str, key: str, folder: Path) -> bool:
+        """Whether `folder`/`relative` is the file rendered for `key`, untouched since."""
         row = self.entries.get(relative)
         if not row or row[0] != key:
             return False
         try:
-            return Rendered.of(key, docs / relative).row() == row
+            return Rendered.of(key, folder / relative).row() == row[:5]
         except OSError:
             return False
 
     def discard(self) -> None:
-        """Remove the index from disk before docs/ changes (it stays in memory); where the
+        """Remove the index from disk before a page is reused (it stays in memory); where the
         cache folder cannot be (a file in its place), there is nothing to remove."""
         with contextlib.suppress(FileNotFoundError, NotADirectoryError):
             self.path.unlink()

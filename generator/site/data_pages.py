@@ -1,0 +1,214 @@
+"""Write the case and brand pages into the new site: each body rendered from its template and
+filled into its layout's shell, on every core, reusing what the previous build made.
+
+A page's key digests its inputs (`render_index.page_key`). When it is unchanged and the
+previous site's file is the very one the render index recorded (same size, times, inode):
+- with the same shells and stamps (as-of day, commit), the file is linked, not written;
+- otherwise (a new commit changes every footer) its body is taken back from that file,
+  where the index says it lies, its stamps put back in, and it is filled into the new
+  shell, without rendering a template.
+Only pages whose key changed are rendered.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import shutil
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from generator.site.plan import Page
+from generator.site.render import Rendering, render_body
+from generator.site.render_index import STAMPS, Rendered, RenderIndex, page_key
+from generator.site.shells import Layout, Shell, Values
+from generator.workers import CHUNK, PARALLEL_FROM, can_fork, jobs, process_pool
+
+STAMP_ORDER = tuple(STAMPS)
+"""The stamps by number, as a page's body shape names them."""
+_STAMP = re.compile("(" + "|".join(re.escape(STAMPS[name]) for name in STAMP_ORDER) + ")")
+_STAMP_NUMBER = {STAMPS[name]: i for i, name in enumerate(STAMP_ORDER)}
+BUILD_ENTRY = "#build"
+"""The index entry of the shells' digest and the stamps the recorded pages were made with."""
+
+
+@dataclass(frozen=True)
+class DataPageJob:
+    """What the workers need; forked, they inherit it."""
+
+    rendering: Rendering
+    pages: list[Page]
+    shells: dict[Layout, Shell]
+    site: Path
+    """The new site, where pages are written."""
+    previous: Path
+    """The site of the previous build, whose fresh pages are reused."""
+    index: RenderIndex
+    stamps: tuple[bytes, ...]
+    """This build's stamp values, in STAMP_ORDER."""
+    old_stamps: tuple[bytes, ...] | None
+    """The stamp values the recorded pages were made with; None when unknown."""
+    same_build: bool
+    """Whether the recorded pages were made with these shells and stamps: linked as they are."""
+
+
+def page_values(page: Page, body: str) -> Values:
+    """The values a data page puts in its shell."""
+    feed = ""
+    if page.layout is Layout.CASE:
+        feed = page.url.rstrip("/")
+    elif page.layout is Layout.BRAND:
+        feed = page.url.removeprefix("brands/").rstrip("/")
+    return Values(page.url, page.title, page.description, body, page.brand, feed)
+
+
+def body_shape(body: str) -> list[int]:
+    """Where a rendered body's stamps are: `[text length, stamp number, text length, ...,
+    text length]`, lengths in UTF-8 bytes."""
+    parts = _STAMP.split(body)
+    return [
+        len(part.encode()) if i % 2 == 0 else _STAMP_NUMBER[part] for i, part in enumerate(parts)
+    ]
+
+
+def stamped_body(body: str, stamps: Sequence[bytes]) -> bytes:
+    """The body with each stamp replaced by this build's value."""
+    parts = _STAMP.split(body)
+    return b"".join(
+        part.encode() if i % 2 == 0 else stamps[_STAMP_NUMBER[part]] for i, part in enumerate(parts)
+    )
+
+
+def restamped(
+    old: bytes,
+    start: int,
+    shape: Sequence[int],
+    old_stamps: Sequence[bytes],
+    stamps: Sequence[bytes],
+) -> bytes | None:
+    """The body lying in `old` at `start`, with `old_stamps` replaced by `stamps`; None when
+    the bytes are not what the shape says."""
+    out = []
+    at = start
+    for i, value in enumerate(shape):
+        if i % 2 == 0:
+            out.append(old[at : at + value])
+            at += value
+        else:
+            was = old_stamps[value]
+            if old[at : at + len(was)] != was:
+                return None
+            out.append(stamps[value])
+            at += len(was)
+    return b"".join(out)
+
+
+def _write_range(job: DataPageJob, start: int, stop: int) -> tuple[list[tuple[str, list]], int]:
+    """Write `job.pages[start:stop]`; returns their render index rows and how many were
+    rendered from their templates."""
+    rows: list[tuple[str, list]] = []
+    rendered = 0
+    made: set[Path] = set()
+    for page in job.pages[start:stop]:
+        key = page_key(
+            job.rendering.build_key,
+            (page.source, page.template, page.title, page.description, page.brand),
+            page.context,
+        )
+        target = job.site / page.output
+        if target.parent not in made:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            made.add(target.parent)
+        fresh = job.index.fresh(page.output, key, job.previous)
+        row = job.index.entries.get(page.output) if fresh else None
+        if row is not None and job.same_build and _link(job.previous / page.output, target):
+            rows.append((page.output, [*Rendered.of(key, target).row(), *row[5:]]))
+            continue
+        body = _body_from(job, page, row) if row is not None else None
+        shape = row[6] if body is not None and row is not None else None
+        if body is None:
+            text = render_body(job.rendering, page)
+            body = stamped_body(text, job.stamps)
+            shape = body_shape(text)
+            rendered += 1
+        html, at = job.shells[page.layout].fill(page_values(page, body.decode()))
+        data = html.encode()
+        with open(target, "wb") as f:
+            f.write(data)
+        body_start = len(html[:at].encode())
+        rows.append((page.output, [*Rendered.of(key, target).row(), body_start, shape]))
+    return rows, rendered
+
+
+def _body_from(job: DataPageJob, page: Page, row: list) -> bytes | None:
+    """The page's body taken back from the previous site, with this build's stamps."""
+    if job.old_stamps is None or len(row) != 7:
+        return None
+    try:
+        old = (job.previous / page.output).read_bytes()
+    except OSError:
+        return None
+    return restamped(old, row[5], row[6], job.old_stamps, job.stamps)
+
+
+def _link(source: Path, target: Path) -> bool:
+    """Link the previous site's file into the new site; copy it where the two cannot share
+    it (another file system)."""
+    try:
+        os.link(source, target)
+    except OSError:
+        try:
+            shutil.copy2(source, target)
+        except OSError:
+            return False
+    return True
+
+
+def write_data_pages(
+    rendering: Rendering,
+    shells: dict[Layout, Shell],
+    site: Path,
+    *,
+    previous: Path,
+    index: RenderIndex,
+) -> tuple[list[tuple[str, list]], int]:
+    """Write every data page into `site`, on every core when there are many.
+
+    Returns the render index rows (the build's own entry first) and the number of pages
+    rendered from their templates.
+    """
+    digest = hashlib.blake2b(digest_size=16)
+    for layout in Layout:
+        digest.update(shells[layout].digest.encode())
+    stamps = [rendering.stamps[name] for name in STAMP_ORDER]
+    build = [digest.hexdigest(), stamps]
+    recorded = index.entries.get(BUILD_ENTRY)
+    old_stamps = None
+    if isinstance(recorded, list) and len(recorded) == 2 and len(recorded[1]) == len(stamps):
+        old_stamps = tuple(str(v).encode() for v in recorded[1])
+    pages = rendering.data_pages
+    job = DataPageJob(
+        rendering,
+        pages,
+        shells,
+        site,
+        previous,
+        index,
+        tuple(v.encode() for v in stamps),
+        old_stamps,
+        recorded == build,
+    )
+    count = len(pages)
+    workers = min(jobs(), max(1, count // CHUNK))
+    if workers == 1 or count < PARALLEL_FROM or not can_fork():
+        rows, rendered = _write_range(job, 0, count)
+    else:
+        starts = list(range(0, count, CHUNK))
+        stops = [min(count, s + CHUNK) for s in starts]
+        with process_pool(workers, job) as pool:  # forked: the job is inherited, not pickled
+            chunks = list(pool.map(_write_range, starts, stops))
+        rows = [r for part, _ in chunks for r in part]
+        rendered = sum(n for _, n in chunks)
+    return [(BUILD_ENTRY, build), *rows], rendered
