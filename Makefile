@@ -96,7 +96,8 @@ propose-archive: $(STAMP)
 	  $(BIN)/unkept propose --branch unkept/archive --title "Archive evidence links" archive/evidence.json; \
 	fi
 
-## bench: the benchmark against the floors (1,000 to 100,000 cases); updates README's table
+## bench: the benchmark against the floors (1,000 to 100,000 cases); updates README's table;
+## BENCH_SIZES=100000/2000 adds a build from nothing of that size
 bench: $(STAMP)
 	NO_MKDOCS_2_WARNING=1 $(BIN)/python -m bench.run --readme README.md
 

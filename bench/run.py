@@ -20,6 +20,7 @@ import gzip
 import json
 import os
 import platform
+import re
 import shutil
 import statistics
 import subprocess
@@ -34,7 +35,7 @@ import yaml
 from bench.corpus import AS_OF, write_corpus
 from generator.i18n import Language
 from generator.load.settings import load_settings
-from generator.site.mkdocs import nav
+from generator.site.engine import nav
 
 REPO = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -43,6 +44,9 @@ FULL = {
     "build": [(1_000, 200), (10_000, 200)],
 }
 QUICK = {"check": [(1_000, 200)], "build": [(1_000, 200)]}
+BENCH_SIZES = "BENCH_SIZES"
+"""Extra build sizes, `100000/2000` (comma-separated): built from nothing once, without a
+MkDocs floor (a bare MkDocs build of 100,000 pages alone takes several minutes)."""
 SMOKE = {"check": [(50, 10)], "build": [(50, 10)]}
 """The harness end to end in seconds, for the test suite: no figure of it means anything."""
 
@@ -88,16 +92,24 @@ TARGETS = (
     Target(CHECK_100K, "check cold", "ratio", 1.3, "at most 1.3x the parse floor", at_most=True),
     Target(CHECK_100K, "check cold", "peak_mb", 1000, "peak memory under 1 GB"),
     Target(CHECK_100K, "check after one change", "seconds", 2.0, "under 2 s"),
-    *(
-        target
-        for name in ("build full", "build after one change")
-        for target in (
-            Target(BUILD_10K, name, "ratio", 1.5, "at most 1.5x the MkDocs floor", at_most=True),
-            Target(BUILD_10K, name, "generator_share", 0.10, "generator stages under 10%"),
-            Target(BUILD_10K, name, "peak_mb", 2000, "peak memory under 2 GB"),
-        )
+    Target(BUILD_10K, "build full", "ratio", 0.4, "at most 0.4x the MkDocs floor", at_most=True),
+    Target(
+        BUILD_10K,
+        "build after one change",
+        "ratio",
+        0.15,
+        "at most 0.15x the MkDocs floor",
+        at_most=True,
     ),
+    *(
+        Target(BUILD_10K, name, "peak_mb", 2000, "peak memory under 2 GB")
+        for name in ("build full", "build after one change")
+    ),
+    Target(CHECK_100K, "build full", "seconds", 120, "under 120 s"),
+    Target(CHECK_100K, "build full", "peak_mb", 2000, "peak memory under 2 GB"),
 )
+"""Issue 17 retired "generator stages under 10%": what counts is the whole build, against
+a bare MkDocs build of as many pages."""
 
 
 def _tree_rss_kb(pid: int) -> int:
@@ -215,7 +227,9 @@ def touch_one(project: Path) -> None:
     path.write_text(text.replace(f"\n{stamp}\n", "\n") if stamp in text else text + stamp + "\n")
 
 
-def measure_corpus(work: Path, cases: int, brands: int, *, build: bool, runs: int) -> list[Measure]:
+def measure_corpus(
+    work: Path, cases: int, brands: int, *, build: bool, runs: int, large: bool = False
+) -> list[Measure]:
     label = f"{cases:,} cases / {brands:,} brands"
     project = unkept_project(work / f"u{cases}-{brands}", cases, brands)
     folder = project / "cases"
@@ -264,10 +278,27 @@ def measure_corpus(work: Path, cases: int, brands: int, *, build: bool, runs: in
             note="every file's times new, content not: as in a pull-request check",
         )
     )
+    build_cmd = [str(BIN / "unkept"), "build", "--as-of", AS_OF.isoformat()]
+    if large:  # one build from nothing, no floor: the time and memory limits are absolute
+        drop_cache()
+        seconds, peak_mb, out = timed(build_cmd, project)
+        share_text, share = _generator_share(out)
+        results.append(
+            Measure(
+                label,
+                "build full",
+                seconds,
+                peak_mb,
+                1,
+                note=f"from nothing, {built_pages(out):,} pages; {share_text}",
+                generator_share=share,
+            )
+        )
+        results.append(reader_side(label, project / "site"))
+        return results
     if not build:
         return results
 
-    build_cmd = [str(BIN / "unkept"), "build", "--as-of", AS_OF.isoformat()]
     floor_cmd = [str(BIN / "mkdocs"), "build", "-q"]
     # Each build alternates with a floor run in the same state (from nothing, or over the
     # previous output), so a slow spell of the machine weighs on both sides of the ratio.
@@ -280,7 +311,7 @@ def measure_corpus(work: Path, cases: int, brands: int, *, build: bool, runs: in
             shutil.rmtree(output, ignore_errors=True)
         full_runs.append(timed(build_cmd, project))
         if floor is None:
-            pages = sum(1 for _ in (project / "docs").rglob("*.md"))
+            pages = built_pages(full_runs[-1][2])
             floor = mkdocs_floor_project(work / f"floor{cases}-{brands}", pages)
         shutil.rmtree(floor / "site", ignore_errors=True)  # nothing left for MkDocs either
         floor_runs.append(timed(floor_cmd, floor))
@@ -319,14 +350,21 @@ def measure_corpus(work: Path, cases: int, brands: int, *, build: bool, runs: in
     return results
 
 
+def built_pages(output: str) -> int:
+    """How many pages `unkept build` says the site has (case and brand pages included)."""
+    match = re.search(r"([\d,]+) pages", output)
+    if not match:
+        raise RuntimeError(f"unkept build did not say how many pages it built:\n{output}")
+    return int(match.group(1).replace(",", ""))
+
+
 def _generator_share(output: str) -> tuple[str, float | None]:
-    """`generator stages 12% (1.2 s of 9.9 s)` and 0.12, from unkept build's last line."""
-    try:
-        last = output.strip().splitlines()[-1]
-        generator = float(last.split("generator ")[1].split(" s")[0])
-        mkdocs = float(last.split("MkDocs ")[1].split(" s")[0])
-    except (IndexError, ValueError):
+    """`generator stages 12% (1.2 s of 9.9 s)` and 0.12, from unkept build's last line: the
+    generator's own time against the site engine's (informative, no longer a target)."""
+    match = re.search(r"generator ([\d.]+) s, \w+ ([\d.]+) s", output)
+    if not match:
         return "", None
+    generator, mkdocs = float(match.group(1)), float(match.group(2))
     total = generator + mkdocs
     share = generator / total
     return f"generator stages {share:.0%} ({generator:.1f} s of {total:.1f} s)", share
@@ -411,6 +449,17 @@ def update_readme(readme: Path, markdown: str) -> None:
         readme.write_text(f"{head}{start}\n{markdown}\n{end}{tail}")
 
 
+def extra_sizes(text: str) -> list[tuple[int, int]]:
+    """`100000/2000,50000/1000` as (cases, brands) pairs; a malformed size is an error."""
+    sizes = []
+    for item in filter(None, (t.strip() for t in text.split(","))):
+        match = re.fullmatch(r"(\d+)/(\d+)", item)
+        if not match:
+            raise SystemExit(f"{BENCH_SIZES}: expected CASES/BRANDS like 100000/2000, got {item!r}")
+        sizes.append((int(match.group(1)), int(match.group(2))))
+    return sizes
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.run")
     parser.add_argument("--quick", action="store_true", help="1,000 cases only, one run")
@@ -423,10 +472,20 @@ def main(argv: list[str] | None = None) -> int:
     runs = args.runs or (1 if args.quick or args.smoke else 5)
     results: list[Measure] = []
     with tempfile.TemporaryDirectory(prefix="unkept-bench-") as tmp:
-        for cases, brands in plan["check"]:
+        large = extra_sizes(os.environ.get(BENCH_SIZES, ""))
+        for cases, brands in [*plan["check"], *(s for s in large if s not in plan["check"])]:
             build = (cases, brands) in plan["build"]
             print(f"measuring {cases:,} cases / {brands:,} brands ...", file=sys.stderr)
-            results.extend(measure_corpus(Path(tmp), cases, brands, build=build, runs=runs))
+            results.extend(
+                measure_corpus(
+                    Path(tmp),
+                    cases,
+                    brands,
+                    build=build,
+                    runs=runs,
+                    large=(cases, brands) in large and not build,
+                )
+            )
     args.out.mkdir(parents=True, exist_ok=True)
     markdown = report(results)
     (args.out / "results.md").write_text(markdown + "\n")
