@@ -77,6 +77,8 @@ def test_a_second_build_renders_only_the_documents(project, tmp_path):
     result = build(project)
     assert rendered(result) == uncached_pages(project)
     assert (project / "site" / OTHER_PAGE).stat().st_ino == other.st_ino  # linked, not copied
+    # Removing the previous site changed the linked files' ctime: the index has the new one.
+    assert rendered(build(project)) == uncached_pages(project)
     assert tree_digest(project / "site") == before == from_nothing(project, tmp_path)
 
 
