@@ -34,9 +34,10 @@ def build(app: App, as_of: dt.date | None, site_dir: str) -> None:
 
     A failed build leaves site/ as it was.
     """
+    from generator.load.settings import setting_place
     from generator.site.engine_choice import activate
 
-    activate(app.settings.engine)  # before the first `mkdocs` import
+    activate(app.settings.engine, setting_place(app.root, "engine"))  # before any `mkdocs`
     from generator.site.build import build_site
 
     handler = logging.StreamHandler()
