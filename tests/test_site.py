@@ -741,7 +741,13 @@ _STAMP_VALUES = st.tuples(*[st.text(min_size=1).map(str.encode)] * 3)
 def test_a_body_taken_back_from_its_page_gets_the_new_stamps_exactly(parts, old, new):
     """What a new commit does to a data page: its body is read back from the previous
     site's file where the render index says it lies, and its stamps replaced."""
-    from generator.site.data_pages import body_shape, restamped, stamped_body
+    from generator.site.data_pages import STAMP_ORDER, body_shape, restamped
+    from generator.site.render_index import stamped
+
+    def stamped_body(body: str, values: tuple[bytes, ...]) -> bytes:
+        return stamped(
+            body, **dict(zip(STAMP_ORDER, map(bytes.decode, values), strict=True))
+        ).encode()
 
     body = "".join(parts)
     head = "<html>…<main>".encode()

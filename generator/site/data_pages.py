@@ -22,7 +22,7 @@ from pathlib import Path
 
 from generator.site.plan import Page
 from generator.site.render import Rendering, render_body
-from generator.site.render_index import STAMPS, Rendered, RenderIndex, page_key
+from generator.site.render_index import STAMPS, Rendered, RenderIndex, page_key, stamped
 from generator.site.shells import Layout, Shell, Values
 from generator.workers import CHUNK, PARALLEL_FROM, can_fork, jobs, process_pool
 
@@ -71,14 +71,6 @@ def body_shape(body: str) -> list[int]:
     return [
         len(part.encode()) if i % 2 == 0 else _STAMP_NUMBER[part] for i, part in enumerate(parts)
     ]
-
-
-def stamped_body(body: str, stamps: Sequence[bytes]) -> bytes:
-    """The body with each stamp replaced by this build's value."""
-    parts = _STAMP.split(body)
-    return b"".join(
-        part.encode() if i % 2 == 0 else stamps[_STAMP_NUMBER[part]] for i, part in enumerate(parts)
-    )
 
 
 def restamped(
@@ -130,19 +122,18 @@ def _write_range(job: DataPageJob, start: int, stop: int) -> tuple[list[tuple[st
         shape = row[6] if body is not None and row is not None else None
         if body is None:
             text = render_body(job.rendering, page)
-            body = stamped_body(text, job.stamps)
+            body = stamped(text, **job.rendering.stamps)
             shape = body_shape(text)
             rendered += 1
-        html, at = job.shells[page.layout].fill(page_values(page, body.decode()))
-        data = html.encode()
+        html, at = job.shells[page.layout].fill(page_values(page, body))
         with open(target, "wb") as f:
-            f.write(data)
+            f.write(html.encode())
         body_start = len(html[:at].encode())
         rows.append((page.output, [*Rendered.of(key, target).row(), body_start, shape]))
     return rows, rendered
 
 
-def _body_from(job: DataPageJob, page: Page, row: list) -> bytes | None:
+def _body_from(job: DataPageJob, page: Page, row: list) -> str | None:
     """The page's body taken back from the previous site, with this build's stamps."""
     if job.old_stamps is None or len(row) != 7:
         return None
@@ -150,7 +141,8 @@ def _body_from(job: DataPageJob, page: Page, row: list) -> bytes | None:
         old = (job.previous / page.output).read_bytes()
     except OSError:
         return None
-    return restamped(old, row[5], row[6], job.old_stamps, job.stamps)
+    body = restamped(old, row[5], row[6], job.old_stamps, job.stamps)
+    return body.decode() if body is not None else None
 
 
 def _link(source: Path, target: Path) -> bool:

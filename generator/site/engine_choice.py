@@ -16,11 +16,9 @@ from generator.load.settings import SITE_ENGINES as ENGINES
 
 
 def activate(engine: str, where: str) -> None:
-    """Make `mkdocs.*` imports load `engine`; an engine that is not installed, or a switch
-    after the other one was loaded, is a settings error that says what to do; `where` is
-    the setting's place (`unkept.toml:17:1: [unkept].engine`)."""
-    if engine not in ENGINES:
-        raise SettingsError(f"{where}: expected one of {', '.join(ENGINES)}, got {engine!r}")
+    """Make `mkdocs.*` imports load `engine` (one of ENGINES: the settings checked it). An
+    engine that is not installed, or a switch after the other one was loaded, is a settings
+    error that says what to do; `where` is the setting's place (`unkept.toml:17:1: ...`)."""
     loaded = sys.modules.get("mkdocs")
     if engine == "mkdocs":
         if loaded is not None and loaded.__name__ == "properdocs":
