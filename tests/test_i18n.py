@@ -126,6 +126,35 @@ def test_plurals_at_0_1_and_2_and_counts_in_the_locales_digits(code, expected):
     assert [language.plural(*DAYS_LATE, n) for n in (0, 1, 2, 1234)] == expected
 
 
+# Messages without values are translated when a template is compiled (FixedMessages); the
+# page must read exactly as when `_` is called on every render.
+FOLDING = [
+    ('{{ _("Brand") }}', {"en": "Brand", "fr": "Marque"}),
+    ('{{ label(_("Brand")) }}', {"en": "Brand:", "fr": "Marque\u00a0:"}),
+    ('{{ _("Brand") if not x else _("Country") }}', {"en": "Country", "fr": "Pays"}),
+    ('<a title="{{ _("Brand") }}">', {"en": '<a title="Brand">', "fr": '<a title="Marque">'}),
+    ('{{ x._("Brand") }}', {"en": "attribute", "fr": "attribute"}),
+    ('{{ _("closed on %(date)s", date="<b>") }}', {"en": "closed on &lt;b&gt;", "fr": None}),
+]
+
+
+@pytest.mark.parametrize("code", ["en", "fr"])
+@pytest.mark.parametrize(("source", "expected"), FOLDING)
+def test_messages_without_values_read_the_same_translated_when_compiled(code, source, expected):
+    from types import SimpleNamespace
+
+    from generator.site.templates import environment
+
+    env = environment(TEMPLATES, Language.load(TEMPLATES, code))
+    x = SimpleNamespace(_=lambda text: "attribute")
+    out = env.from_string(source).render(x=x)
+    if expected[code] is not None:
+        assert out == expected[code]
+    compiled = env.compile(source, raw=True)
+    assert ("resolve('_')" in compiled) == ("%(" in source), compiled  # values: at render
+    assert "resolve('label')" not in compiled
+
+
 @pytest.mark.parametrize(
     ("code", "day", "money", "percent", "delay", "country"),
     [
