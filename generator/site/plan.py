@@ -29,11 +29,12 @@ from generator.site.shells import Layout
 
 CHART_MONTHS = 12
 TOP_BRANDS = 10
-RANKING_ROWS = 100
+RANKING_ROWS = 50
 """Brands shown on a ranking page; all of them are in brands.csv. Keeps the page light
-enough for a phone: with 17 columns, 200 rows took Lighthouse's simulated phone 0.8 to
-1.1 s of blocking layout (performance 77-87); 100 rows, 0.24 to 0.35 s (92-95); 50 rows
-gained nothing more."""
+enough for a phone: each row is 17 cells, and Lighthouse's simulated phone spends most of
+the page's blocking time on their style and layout, inside the theme's script. At 10,000
+cases, 200 rows scored 77-87, 100 rows 79-93, 50 rows 93-96 (performance; one machine,
+the same build)."""
 WRITTEN_PAGES = (
     ("methodology.md", "methodology.md.j2", N_("Methodology")),
     ("contribute.md", "contribute.md.j2", N_("Contribute")),
