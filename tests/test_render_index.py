@@ -25,6 +25,8 @@ pytestmark = pytest.mark.slow  # each test builds sites
 CASE = "cases/brightcart/brightcart-sofa-refund.yml"
 CASE_PAGE = "cases/brightcart-sofa-refund/index.html"
 OTHER_PAGE = "cases/hexa-oven-replacement/index.html"
+OTHER_FILES = ("feeds/cases/hexa-oven-replacement.xml", "calendars/cases/hexa-oven-replacement.ics")
+"""The case's own feed and calendar, kept with its page."""
 INDEX = ".unkept-cache/render-index.json"
 
 
@@ -73,10 +75,11 @@ def project(tmp_path: Path) -> Path:
 
 def test_a_second_build_renders_only_the_documents(project, tmp_path):
     before = tree_digest(project / "site")
-    other = (project / "site" / OTHER_PAGE).stat()
+    kept = {name: (project / "site" / name).stat() for name in (OTHER_PAGE, *OTHER_FILES)}
     result = build(project)
     assert rendered(result) == uncached_pages(project)
-    assert (project / "site" / OTHER_PAGE).stat().st_ino == other.st_ino  # linked, not copied
+    for name, stat in kept.items():  # linked, not copied or written again
+        assert (project / "site" / name).stat().st_ino == stat.st_ino, name
     # Removing the previous site changed the linked files' ctime: the index has the new one.
     assert rendered(build(project)) == uncached_pages(project)
     assert tree_digest(project / "site") == before == from_nothing(project, tmp_path)
@@ -154,6 +157,16 @@ def test_an_edited_page_file_is_rendered_again(project, tmp_path):
     result = build(project)
     assert rendered(result) == uncached_pages(project) + 1
     assert page.read_text() == text
+    assert tree_digest(project / "site") == from_nothing(project, tmp_path)
+
+
+@pytest.mark.parametrize("name", OTHER_FILES)
+def test_an_edited_case_feed_or_calendar_is_written_again(project, tmp_path, name):
+    path = project / "site" / name
+    text = path.read_text()
+    path.write_text(text.replace("Hexa", "Hexo", 1))  # same size, new content, same inode
+    build(project)
+    assert path.read_text() == text
     assert tree_digest(project / "site") == from_nothing(project, tmp_path)
 
 

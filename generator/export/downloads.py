@@ -2,7 +2,9 @@
 
 They need nothing from MkDocs, and MkDocs nothing from them (pages link to them in HTML,
 which MkDocs does not check), so the build writes them straight into the new site, in a
-worker that runs while MkDocs builds the pages.
+worker that runs while MkDocs builds the pages. A case's own feed and calendar
+(`case_files`) change with its page: the build writes them beside the page, on every core,
+and keeps them with it when it is unchanged.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import jinja2
 from generator.export import badges, calendars, feeds, opendata
 from generator.export.publisher import Publisher
 from generator.model.tracker import Tracker
+from generator.model.values import Case
 
 DATA_FILES: dict[str, Callable[[Tracker, Publisher], str | bytes]] = {
     "data/cases.json": lambda data, by: opendata.cases_json(data),
@@ -34,8 +37,10 @@ def write_downloads(
     *,
     env: jinja2.Environment,
     added: Mapping[str, dt.date] | None = None,
+    per_case: bool = True,
 ) -> list[str]:
-    """Write every download under `folder`; returns their paths, relative to it."""
+    """Write every download under `folder`; returns their paths, relative to it. Without
+    `per_case`, each case's own feed and calendar are left to the caller (`case_files`)."""
     written: list[str] = []
 
     def put(relative: str, content: str | bytes) -> None:
@@ -48,8 +53,59 @@ def write_downloads(
         put(relative, make(data, by))
     for relative, content in opendata.view_csvs(data).items():
         put(f"data/{relative}", content)
-    write_feeds(put, data, by, env=env, added=added or {})
+    write_feeds(put, data, by, env=env, added=added or {}, per_case=per_case)
     return written
+
+
+def atom_feed(
+    atom: jinja2.Template,
+    data: Tracker,
+    by: Publisher,
+    name: str,
+    title: str,
+    alternate: str,
+    entries: list[feeds.FeedEntry],
+) -> str:
+    """The Atom feed `feeds/<name>.xml`, whose id is the tracker's `feed` tag plus `:<name>`."""
+    return atom.render(
+        tracker=by.name,
+        as_of=data.as_of.isoformat(),
+        site_url=by.site_url,
+        feed_id=by.tag("feed") if name == "atom" else by.tag("feed", *name.split("/")),
+        title=title,
+        self_path=f"feeds/{name}.xml",
+        alternate_path=alternate,
+        entries=entries,
+    )
+
+
+def case_files(
+    atom: jinja2.Template,
+    data: Tracker,
+    by: Publisher,
+    case: Case,
+    events: list[feeds.FeedEntry],
+    ics: Mapping[str, bytes],
+) -> dict[str, str | bytes]:
+    """A case's own files, by path: its feed, and its calendar while it is open (a closed
+    case has no deadline ahead)."""
+    name = f"cases/{case.id}"
+    files: dict[str, str | bytes] = {
+        f"feeds/{name}.xml": atom_feed(
+            atom,
+            data,
+            by,
+            name,
+            by.language.text("%(tracker)s: %(case)s", tracker=by.name, case=case.title),
+            f"{name}/",
+            feeds.newest([events], limit=None),
+        )
+    }
+    if case.status == "open":
+        files[f"calendars/{name}.ics"] = calendars.calendar(
+            data, [case], name=case.title, uid=case.id, by=by, events=ics
+        )
+    return files
 
 
 def write_feeds(
@@ -59,9 +115,10 @@ def write_feeds(
     *,
     env: jinja2.Environment,
     added: Mapping[str, dt.date],
+    per_case: bool = True,
 ) -> None:
-    """The site's feed and calendar, each brand's feed, calendar and badges, and each
-    case's feed (and calendar while it is open)."""
+    """The site's feed and calendar, each brand's feed, calendar and badges, and (with
+    `per_case`) each case's own files."""
     lang = by.language
     atom = env.get_template("files/atom.xml.j2")
     badge = env.get_template("files/badge.svg.j2")
@@ -76,21 +133,7 @@ def write_feeds(
     }
 
     def feed(name: str, title: str, alternate: str, entries: list[feeds.FeedEntry]) -> None:
-        """Write `feeds/<name>.xml`, whose id is the tracker's `feed` tag plus `:<name>`."""
-        path = f"feeds/{name}.xml"
-        put(
-            path,
-            atom.render(
-                tracker=by.name,
-                as_of=data.as_of.isoformat(),
-                site_url=by.site_url,
-                feed_id=by.tag("feed") if name == "atom" else by.tag("feed", *name.split("/")),
-                title=title,
-                self_path=path,
-                alternate_path=alternate,
-                entries=entries,
-            ),
-        )
+        put(f"feeds/{name}.xml", atom_feed(atom, data, by, name, title, alternate, entries))
 
     feed(
         "atom",
@@ -117,19 +160,9 @@ def write_feeds(
             events=ics,
         ),
     )
-    for case in open_cases:
-        feed(
-            f"cases/{case.id}",
-            lang.text("%(tracker)s: %(case)s", tracker=by.name, case=case.title),
-            f"cases/{case.id}/",
-            feeds.newest([events[case.id]], limit=None),
-        )
-        if case.status != "open":  # a closed case has no deadline ahead
-            continue
-        put(
-            f"calendars/cases/{case.id}.ics",
-            calendars.calendar(data, [case], name=case.title, uid=case.id, by=by, events=ics),
-        )
+    for case in open_cases if per_case else ():
+        for relative, content in case_files(atom, data, by, case, events[case.id], ics).items():
+            put(relative, content)
     rows = data.rows  # a property that builds the mapping: once, not once per brand
     label = by.name.casefold()
     for slug, brand in data.brands.items():

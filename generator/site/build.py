@@ -38,7 +38,7 @@ from generator.load.settings import Settings, setting_place
 from generator.load.template import TEMPLATE
 from generator.model.tracker import Tracker, compute
 from generator.site import engine
-from generator.site.data_pages import write_data_pages
+from generator.site.data_pages import CaseFiles, write_data_pages
 from generator.site.engine_choice import active
 from generator.site.links import ISSUE_FORM, GitHubLinks
 from generator.site.listings import add_to_search_index, add_to_sitemap
@@ -101,13 +101,17 @@ def _build_locked(
             index.discard()  # the previous site's files are reused from here
             with collector_paused():
                 rows, rendered = write_data_pages(
-                    generated.rendering, shells, new_site, previous=root / site_dir, index=index
+                    generated.rendering,
+                    shells,
+                    new_site,
+                    previous=root / site_dir,
+                    index=index,
+                    case_files=CaseFiles(generated.data, generated.publisher, generated.added),
                 )
             data_pages = generated.rendering.data_pages
             add_to_search_index(new_site, data_pages)
             add_to_sitemap(new_site, data_pages, Layout.CASE.url, as_of)
-        for name in sorted(os.listdir(downloads)):
-            os.rename(downloads / name, new_site / name)
+        move_into(downloads, new_site)
         _swap_into_place(new_site, root / site_dir)
     except jinja2.TemplateError as exc:
         raise BuildFailed(f"{active()} failed: theme template: {template_error(exc)}") from exc
@@ -246,6 +250,7 @@ def save_and_write_downloads(state: tuple[Generated, Path]) -> None:
             generated.publisher,
             env=environment(generated.templates, generated.publisher.language),
             added=generated.added,
+            per_case=False,  # each case's own files are written with its page
         )
     except jinja2.TemplateError as exc:
         raise BuildFailed(f"{TEMPLATES_DIR}: {template_error(exc)}") from None
@@ -342,12 +347,22 @@ def recover(root: Path, site_dir: str = "site") -> None:
             shutil.rmtree(leftover, ignore_errors=True)
 
 
+def move_into(source: Path, target: Path) -> None:
+    """Move everything under `source` into `target`, merging the folders both hold (the
+    downloads' `feeds/` and the cases' own feeds)."""
+    for name in sorted(os.listdir(source)):
+        if (source / name).is_dir() and (target / name).is_dir():
+            move_into(source / name, target / name)
+        else:
+            os.rename(source / name, target / name)
+
+
 def restat(rows: list[tuple[str, list]], site: Path) -> list[tuple[str, list]]:
     """The index rows with each file's stat as it is now, in the site in place: removing
     the previous site changed the times of the files linked from it (their link count)."""
     fresh = []
     for relative, row in rows:
-        if relative.endswith(".html"):
+        if not relative.startswith("#"):  # a file, not the build's own entry
             with contextlib.suppress(OSError):
                 row = [*Rendered.of(row[0], site / relative).row(), *row[5:]]
         fresh.append((relative, row))

@@ -8,22 +8,37 @@ previous site's file is the very one the render index recorded (same size, times
   where the index says it lies, its stamps put back in, and it is filled into the new
   shell, without rendering a template.
 Only pages whose key changed are rendered.
+
+A case's own feed and calendar are written with its page, under the same key (which also
+holds the day the case entered the tracker): linked with it when it is linked, made again
+otherwise.
 """
 
 from __future__ import annotations
 
+import contextlib
+import datetime as dt
 import hashlib
 import os
 import re
 import shutil
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+import jinja2
+
+from generator.errors import BuildFailed
+from generator.export import calendars, feeds
+from generator.export.downloads import case_files
+from generator.export.publisher import Publisher
+from generator.model.tracker import Tracker
+from generator.model.values import Case
 from generator.site.plan import Page
-from generator.site.render import Rendering, render_body
+from generator.site.render import Rendering, render_body, template_error
 from generator.site.render_index import STAMPS, Rendered, RenderIndex, page_key, stamped
 from generator.site.shells import Layout, Shell, Values
+from generator.site.templates import TEMPLATES_DIR
 from generator.workers import CHUNK, PARALLEL_FROM, can_fork, jobs, process_pool
 
 STAMP_ORDER = tuple(STAMPS)
@@ -32,6 +47,16 @@ _STAMP = re.compile("(" + "|".join(re.escape(STAMPS[name]) for name in STAMP_ORD
 _STAMP_NUMBER = {STAMPS[name]: i for i, name in enumerate(STAMP_ORDER)}
 BUILD_ENTRY = "#build"
 """The index entry of the shells' digest and the stamps the recorded pages were made with."""
+
+
+@dataclass(frozen=True)
+class CaseFiles:
+    """What a case's own feed and calendar are made of, beside its page."""
+
+    data: Tracker
+    by: Publisher
+    added: Mapping[str, dt.date]
+    """The day git first recorded each case file (its path relative to the project)."""
 
 
 @dataclass(frozen=True)
@@ -52,6 +77,8 @@ class DataPageJob:
     """The stamp values the recorded pages were made with; None when unknown."""
     same_build: bool
     """Whether the recorded pages were made with these shells and stamps: linked as they are."""
+    case_files: CaseFiles | None = None
+    """Given, each case's feed and calendar are written beside its page."""
 
 
 def page_values(page: Page, body: str) -> Values:
@@ -104,15 +131,19 @@ def _write_range(job: DataPageJob, start: int, stop: int) -> tuple[list[tuple[st
     rendered = 0
     made: set[Path] = set()
     for page in job.pages[start:stop]:
+        case = page.context.get("case") if job.case_files and page.layout is Layout.CASE else None
+        added = job.case_files.added.get(case.file) if job.case_files and case else None
         key = page_key(
             job.rendering.build_key,
-            (page.source, page.template, page.title, page.description, page.brand),
+            (page.source, page.template, page.title, page.description, page.brand, added),
             page.context,
         )
         target = job.site / page.output
         if target.parent not in made:
             target.parent.mkdir(parents=True, exist_ok=True)
             made.add(target.parent)
+        if case is not None:
+            rows += _write_case_files(job, case, key, made)
         fresh = job.index.fresh(page.output, key, job.previous)
         row = job.index.entries.get(page.output) if fresh else None
         if row is not None and job.same_build and _link(job.previous / page.output, target):
@@ -131,6 +162,41 @@ def _write_range(job: DataPageJob, start: int, stop: int) -> tuple[list[tuple[st
         body_start = len(html[:at].encode())
         rows.append((page.output, [*Rendered.of(key, target).row(), body_start, shape]))
     return rows, rendered
+
+
+def _write_case_files(
+    job: DataPageJob, case: Case, key: str, made: set[Path]
+) -> list[tuple[str, list]]:
+    """Write the case's feed and calendar (while it is open); files recorded under this key
+    by a build with the same stamps are linked from the previous site."""
+    assert job.case_files is not None
+    data, by = job.case_files.data, job.case_files.by
+    names = [f"feeds/cases/{case.id}.xml"]
+    if case.status == "open":
+        names.append(f"calendars/cases/{case.id}.ics")
+    for name in names:
+        folder = (job.site / name).parent
+        if folder not in made:
+            folder.mkdir(parents=True, exist_ok=True)
+            made.add(folder)
+    fresh = job.same_build and all(job.index.fresh(n, key, job.previous) for n in names)
+    if fresh and all(_link(job.previous / n, job.site / n) for n in names):
+        return [(n, Rendered.of(key, job.site / n).row()) for n in names]
+    events = feeds.case_events(data, by, case, job.case_files.added.get(case.file))
+    ics = {case.id: calendars.case_events(data, case, by)} if case.status == "open" else {}
+    try:
+        atom = job.rendering.env.get_template("files/atom.xml.j2")
+        files = case_files(atom, data, by, case, events, ics)
+    except jinja2.TemplateError as exc:  # as when the downloads worker renders a feed
+        raise BuildFailed(f"{TEMPLATES_DIR}: {template_error(exc)}") from None
+    rows = []
+    for name, content in files.items():
+        target = job.site / name
+        with contextlib.suppress(FileNotFoundError):
+            target.unlink()  # a link made above, before another file failed to link
+        target.write_bytes(content.encode() if isinstance(content, str) else content)
+        rows.append((name, Rendered.of(key, target).row()))
+    return rows
 
 
 def _body_from(job: DataPageJob, page: Page, row: list) -> str | None:
@@ -165,8 +231,10 @@ def write_data_pages(
     *,
     previous: Path,
     index: RenderIndex,
+    case_files: CaseFiles | None = None,
 ) -> tuple[list[tuple[str, list]], int]:
-    """Write every data page into `site`, on every core when there are many.
+    """Write every data page into `site`, on every core when there are many (with
+    `case_files`, each case's feed and calendar too).
 
     Returns the render index rows (the build's own entry first) and the number of pages
     rendered from their templates.
@@ -191,6 +259,7 @@ def write_data_pages(
         tuple(v.encode() for v in stamps),
         old_stamps,
         recorded == build,
+        case_files,
     )
     count = len(pages)
     workers = min(jobs(), max(1, count // CHUNK))
