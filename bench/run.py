@@ -8,7 +8,9 @@ checkout (as in a pull-request check: every file's times new, its content not); 
 full (no cache, docs/ or site/ left: every file parsed, every page rendered) and after one
 case changed (the caches of the previous build in place).
 Each command runs in a fresh process; wall time is the median of the runs, peak memory the
-largest resident set of the whole process tree (workers included), sampled from /proc.
+largest memory of the whole process tree (workers included), sampled from /proc every 20 ms
+as the sum of its processes' PSS: the pages forked workers share with their parent count
+once (summed RSS, which counts them in every worker, is shown beside the 100k build).
 
 Usage: python -m bench.run [--quick] [--out DIR] [--readme README.md]
 """
@@ -29,6 +31,7 @@ import tempfile
 import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 import yaml
 
@@ -60,7 +63,8 @@ class Measure:
     seconds: float
     """Median wall time."""
     peak_mb: float
-    """Largest resident memory of the process tree."""
+    """Largest memory of the process tree: the sum of its processes' PSS, which counts the
+    pages forked workers share with their parent once (their RSS counts them in each)."""
     runs: int
     floor: str | None = None
     ratio: float | None = None
@@ -112,26 +116,55 @@ TARGETS = (
 a bare MkDocs build of as many pages."""
 
 
-def _tree_rss_kb(pid: int) -> int:
-    """Resident memory of `pid` and all its descendants, in KiB."""
-    total, stack = 0, [pid]
+def _tree_memory_kb(pid: int) -> tuple[int, int]:
+    """Memory of `pid` and all its descendants, in KiB: the sum of their proportional set
+    sizes (PSS: a page shared by several processes counts once, split between them), and
+    the sum of their resident sets (RSS: a page counts once per process sharing it).
+
+    Descendants are read before their parents: a worker forked while the tree is read then
+    makes the sum low for one sample, never count its parent's pages twice."""
+    tree, stack = [], [pid]
     while stack:
         p = stack.pop()
+        tree.append(p)
         try:
-            with open(f"/proc/{p}/status") as f:
-                for line in f:
-                    if line.startswith("VmRSS:"):
-                        total += int(line.split()[1])
             for task in os.listdir(f"/proc/{p}/task"):
                 with open(f"/proc/{p}/task/{task}/children") as f:
                     stack.extend(int(c) for c in f.read().split())
-        except (FileNotFoundError, ProcessLookupError, PermissionError):
+        except OSError:
             continue
-    return total
+    pss = rss = 0
+    for p in reversed(tree):
+        fields = _kib_fields(f"/proc/{p}/smaps_rollup", ("Rss:", "Pss:"))
+        if not fields:  # a kernel without smaps_rollup: RSS, an upper bound of PSS
+            fields = {"Rss:": _kib_fields(f"/proc/{p}/status", ("VmRSS:",)).get("VmRSS:", 0)}
+        rss += fields.get("Rss:", 0)
+        pss += fields.get("Pss:", fields.get("Rss:", 0))
+    return pss, rss
 
 
-def timed(cmd: list[str], cwd: Path, env: dict | None = None) -> tuple[float, float, str]:
-    """Run `cmd`; return wall seconds, peak MB of its process tree, and its output."""
+def _kib_fields(path: str, names: tuple[str, ...]) -> dict[str, int]:
+    """The `name: <n> kB` lines of a /proc file; empty when it cannot be read (gone)."""
+    try:
+        with open(path) as f:
+            return {x.split()[0]: int(x.split()[1]) for x in f if x.startswith(names)}
+    except OSError:
+        return {}
+
+
+class Run(NamedTuple):
+    """One command's run."""
+
+    seconds: float
+    peak_mb: float
+    """Largest memory of the process tree, PSS summed over its processes."""
+    output: str
+    peak_rss_mb: float
+    """Largest RSS summed over its processes: forked workers' shared pages counted in each."""
+
+
+def timed(cmd: list[str], cwd: Path, env: dict | None = None) -> Run:
+    """Run `cmd`; return wall seconds, peak memory of its process tree, and its output."""
     with tempfile.TemporaryFile("w+") as output:  # a file: a full pipe could block the child
         started = time.perf_counter()
         with subprocess.Popen(
@@ -142,19 +175,20 @@ def timed(cmd: list[str], cwd: Path, env: dict | None = None) -> tuple[float, fl
             text=True,
             env={**os.environ, **(env or {})},
         ) as proc:
-            peak = 0
+            peak = peak_rss = 0
             while proc.poll() is None:
-                peak = max(peak, _tree_rss_kb(proc.pid))
+                pss, rss = _tree_memory_kb(proc.pid)
+                peak, peak_rss = max(peak, pss), max(peak_rss, rss)
                 time.sleep(0.02)
         seconds = time.perf_counter() - started
         output.seek(0)
         text = output.read()
     if proc.returncode != 0:
         raise RuntimeError(f"{' '.join(map(str, cmd))} failed ({proc.returncode}):\n{text}")
-    return seconds, peak / 1024, text
+    return Run(seconds, peak / 1024, text, peak_rss / 1024)
 
 
-def summary(measured: list[tuple[float, float, str]]) -> tuple[float, float, str]:
+def summary(measured: list[Run]) -> tuple[float, float, str]:
     """Median wall time, largest peak memory, and the output of the median run."""
     middle = sorted(measured, key=lambda m: m[0])[(len(measured) - 1) // 2]
     return statistics.median(m[0] for m in measured), max(m[1] for m in measured), middle[2]
@@ -281,7 +315,7 @@ def measure_corpus(
     build_cmd = [str(BIN / "unkept"), "build", "--as-of", AS_OF.isoformat()]
     if large:  # one build from nothing, no floor: the time and memory limits are absolute
         drop_cache()
-        seconds, peak_mb, out = timed(build_cmd, project)
+        seconds, peak_mb, out, peak_rss = timed(build_cmd, project)
         share_text, share = _generator_share(out)
         results.append(
             Measure(
@@ -290,7 +324,10 @@ def measure_corpus(
                 seconds,
                 peak_mb,
                 1,
-                note=f"from nothing, {built_pages(out):,} pages; {share_text}",
+                note=(
+                    f"from nothing, {built_pages(out):,} pages; {share_text}; "
+                    f"RSS summed over its processes {peak_rss:.0f} MB"
+                ),
                 generator_share=share,
             )
         )

@@ -84,3 +84,22 @@ def test_extra_sizes_are_read_from_bench_sizes():
     assert extra_sizes("") == []
     with pytest.raises(SystemExit, match="expected CASES/BRANDS like 100000/2000, got '100k'"):
         extra_sizes("100k")
+
+
+def test_peak_memory_counts_the_pages_a_forked_worker_shares_once():
+    # A parent holding 200 MB forks a worker that only reads it: the machine holds 200 MB,
+    # which the summed PSS says; summed RSS counts the shared pages twice.
+    import sys
+
+    from bench.run import timed
+
+    code = (
+        "import os, time\n"
+        "x = bytearray(200 * 1024 * 1024)\n"
+        "if os.fork() == 0:\n"
+        "    time.sleep(0.6); os._exit(0)\n"
+        "time.sleep(0.6); os.wait()\n"
+    )
+    run = timed([sys.executable, "-c", code], cwd=".")
+    assert 200 <= run.peak_mb < 260, run
+    assert run.peak_rss_mb >= 400, run
