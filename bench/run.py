@@ -8,9 +8,10 @@ checkout (as in a pull-request check: every file's times new, its content not); 
 full (no cache, docs/ or site/ left: every file parsed, every page rendered) and after one
 case changed (the caches of the previous build in place).
 Each command runs in a fresh process; wall time is the median of the runs, peak memory the
-largest memory of the whole process tree (workers included), sampled from /proc every 20 ms
-as the sum of its processes' PSS: the pages forked workers share with their parent count
-once (summed RSS, which counts them in every worker, is shown beside the 100k build).
+largest memory of the whole process tree (workers included), sampled from /proc as the sum
+of its processes' PSS: the pages forked workers share with their parent count once (summed
+RSS, which counts them in every worker, is shown beside the 100k build). PSS is read as
+often as costs the measured command at most 5% of one core; RSS every 20 ms.
 
 Usage: python -m bench.run [--quick] [--out DIR] [--readme README.md]
 """
@@ -116,13 +117,8 @@ TARGETS = (
 a bare MkDocs build of as many pages."""
 
 
-def _tree_memory_kb(pid: int) -> tuple[int, int]:
-    """Memory of `pid` and all its descendants, in KiB: the sum of their proportional set
-    sizes (PSS: a page shared by several processes counts once, split between them), and
-    the sum of their resident sets (RSS: a page counts once per process sharing it).
-
-    Descendants are read before their parents: a worker forked while the tree is read then
-    makes the sum low for one sample, never count its parent's pages twice."""
+def _tree(pid: int) -> list[int]:
+    """`pid` and all its descendants, parents before their children."""
     tree, stack = [], [pid]
     while stack:
         p = stack.pop()
@@ -133,14 +129,33 @@ def _tree_memory_kb(pid: int) -> tuple[int, int]:
                     stack.extend(int(c) for c in f.read().split())
         except OSError:
             continue
-    pss = rss = 0
+    return tree
+
+
+def _rss_kb(tree: list[int]) -> int:
+    """The processes' resident sets summed (a page counts once per process sharing it), in
+    KiB: cheap to read, from /proc/<pid>/status."""
+    return sum(_kib_fields(f"/proc/{p}/status", ("VmRSS:",)).get("VmRSS:", 0) for p in tree)
+
+
+def _pss_kb(tree: list[int]) -> int:
+    """The processes' proportional set sizes summed (a page shared by several processes
+    counts once, split between them), in KiB. Costly: the kernel walks each process's
+    pages (56 ms for 3 GB here). Children are read before their parents: a worker forked
+    meanwhile makes the sum low for one sample, never counts its parent's pages twice."""
+    total = 0
     for p in reversed(tree):
         fields = _kib_fields(f"/proc/{p}/smaps_rollup", ("Rss:", "Pss:"))
         if not fields:  # a kernel without smaps_rollup: RSS, an upper bound of PSS
-            fields = {"Rss:": _kib_fields(f"/proc/{p}/status", ("VmRSS:",)).get("VmRSS:", 0)}
-        rss += fields.get("Rss:", 0)
-        pss += fields.get("Pss:", fields.get("Rss:", 0))
-    return pss, rss
+            fields = {"Pss:": _kib_fields(f"/proc/{p}/status", ("VmRSS:",)).get("VmRSS:", 0)}
+        total += fields.get("Pss:", fields.get("Rss:", 0))
+    return total
+
+
+PSS_SHARE = 0.05
+"""The sampler reads PSS again only after waiting 1/PSS_SHARE times what the last reading
+took: it takes at most about 5% of one core from the command it measures (every 20 ms, it
+took a whole core at 100,000 cases and slowed the build by half)."""
 
 
 def _kib_fields(path: str, names: tuple[str, ...]) -> dict[str, int]:
@@ -176,9 +191,15 @@ def timed(cmd: list[str], cwd: Path, env: dict | None = None) -> Run:
             env={**os.environ, **(env or {})},
         ) as proc:
             peak = peak_rss = 0
+            next_pss = 0.0
             while proc.poll() is None:
-                pss, rss = _tree_memory_kb(proc.pid)
-                peak, peak_rss = max(peak, pss), max(peak_rss, rss)
+                tree = _tree(proc.pid)
+                peak_rss = max(peak_rss, _rss_kb(tree))
+                if time.perf_counter() >= next_pss:
+                    began = time.perf_counter()
+                    peak = max(peak, _pss_kb(tree))
+                    took = time.perf_counter() - began
+                    next_pss = time.perf_counter() + took / PSS_SHARE
                 time.sleep(0.02)
         seconds = time.perf_counter() - started
         output.seek(0)
