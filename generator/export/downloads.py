@@ -79,6 +79,13 @@ def atom_feed(
     )
 
 
+def case_paths(case: Case) -> tuple[str, ...]:
+    """Where a case's own files go: its feed, and its calendar while it is open (a closed
+    case has no deadline ahead)."""
+    feed = f"feeds/cases/{case.id}.xml"
+    return (feed, f"calendars/cases/{case.id}.ics") if case.status == "open" else (feed,)
+
+
 def case_files(
     atom: jinja2.Template,
     data: Tracker,
@@ -87,25 +94,23 @@ def case_files(
     events: list[feeds.FeedEntry],
     ics: Mapping[str, bytes],
 ) -> dict[str, str | bytes]:
-    """A case's own files, by path: its feed, and its calendar while it is open (a closed
-    case has no deadline ahead)."""
+    """A case's own files, by path (`case_paths`)."""
     name = f"cases/{case.id}"
-    files: dict[str, str | bytes] = {
-        f"feeds/{name}.xml": atom_feed(
-            atom,
-            data,
-            by,
-            name,
-            by.language.text("%(tracker)s: %(case)s", tracker=by.name, case=case.title),
-            f"{name}/",
-            feeds.newest([events], limit=None),
-        )
-    }
+    feed = atom_feed(
+        atom,
+        data,
+        by,
+        name,
+        by.language.text("%(tracker)s: %(case)s", tracker=by.name, case=case.title),
+        f"{name}/",
+        feeds.newest([events], limit=None),
+    )
+    contents = [feed]
     if case.status == "open":
-        files[f"calendars/{name}.ics"] = calendars.calendar(
-            data, [case], name=case.title, uid=case.id, by=by, events=ics
+        contents.append(
+            calendars.calendar(data, [case], name=case.title, uid=case.id, by=by, events=ics)
         )
-    return files
+    return dict(zip(case_paths(case), contents, strict=True))
 
 
 def write_feeds(

@@ -30,7 +30,7 @@ import jinja2
 
 from generator.errors import BuildFailed
 from generator.export import calendars, feeds
-from generator.export.downloads import case_files
+from generator.export.downloads import case_files, case_paths
 from generator.export.publisher import Publisher
 from generator.model.tracker import Tracker
 from generator.model.values import Case
@@ -171,9 +171,7 @@ def _write_case_files(
     by a build with the same stamps are linked from the previous site."""
     assert job.case_files is not None
     data, by = job.case_files.data, job.case_files.by
-    names = [f"feeds/cases/{case.id}.xml"]
-    if case.status == "open":
-        names.append(f"calendars/cases/{case.id}.ics")
+    names = case_paths(case)
     for name in names:
         folder = (job.site / name).parent
         if folder not in made:
