@@ -452,9 +452,14 @@ def verdicts(results: list[Measure]) -> str:
     return "\n".join(lines) if len(lines) > 2 else "No target applies to these corpora."
 
 
+SEARCH_FILES = ("search_index.json", "cases.json")
+"""What a reader's search downloads (generator/site/listings.py)."""
+
+
 def reader_side(label: str, site: Path) -> Measure:
-    """Sizes a reader downloads: search index, ranking page (gzip), largest case page."""
-    index = (site / "search" / "search_index.json").stat().st_size
+    """Sizes a reader downloads: search index (the theme's and the cases' files), ranking
+    page (gzip), largest case page."""
+    index = sum((site / "search" / name).stat().st_size for name in SEARCH_FILES)
     ranking = len(gzip.compress((site / "ranking" / "index.html").read_bytes(), 6))
     case = max(p.stat().st_size for p in (site / "cases").glob("*/index.html"))
     return Measure(

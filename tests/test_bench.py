@@ -103,3 +103,18 @@ def test_peak_memory_counts_the_pages_a_forked_worker_shares_once():
     run = timed([sys.executable, "-c", code], cwd=".")
     assert 200 <= run.peak_mb < 260, run
     assert run.peak_rss_mb >= 400, run
+
+
+def test_the_search_index_size_counts_the_themes_index_and_the_cases(tmp_path):
+    from bench.run import reader_side
+
+    (tmp_path / "search").mkdir()
+    (tmp_path / "search/search_index.json").write_bytes(b"x" * 400_000)
+    (tmp_path / "search/cases.json").write_bytes(b"x" * 1_100_000)
+    (tmp_path / "ranking").mkdir()
+    (tmp_path / "ranking/index.html").write_text("<p>ranking</p>")
+    (tmp_path / "cases/a").mkdir(parents=True)
+    (tmp_path / "cases/a/index.html").write_bytes(b"x" * 21_000)
+    note = reader_side("10k", tmp_path).note
+    assert note.startswith("search index 1.50 MB; ranking page 0 KB gzipped; ")
+    assert note.endswith("largest case page 21 KB")

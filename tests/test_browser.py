@@ -211,6 +211,35 @@ def test_search_for_words_of_a_case_title_opens_that_case(page, base_url):
     assert page.errors == []
 
 
+def test_search_for_a_brands_alias_lists_its_cases(page, base_url):
+    """Cases come from the compact file through Unkept's worker, with their brand's names."""
+    page.goto(base_url)
+    page.locator("input.md-search__input").click()
+    page.keyboard.type("Bright Cart")
+    case = page.locator(".md-search-result__item", has_text="Headphones refund paid")
+    case.first.wait_for(timeout=15_000)
+    assert (
+        case.first.locator("a")
+        .first.get_attribute("href")
+        .endswith("cases/brightcart-headphones-refund/")
+    )
+    assert page.errors == []
+
+
+def test_search_without_the_case_file_still_finds_brands_and_says_why(page, base_url):
+    warnings = []
+    page.on("console", lambda m: m.type == "warning" and warnings.append(m.text))
+    page.context.route("**/search/cases.json", lambda route: route.fulfill(status=404))
+    page.goto(base_url)
+    page.locator("input.md-search__input").click()
+    page.keyboard.type("Velora")
+    result = page.locator(".md-search-result__item", has_text="Velora Air").first
+    result.wait_for(timeout=15_000)
+    assert page.locator(".md-search-result__item", has_text="suitcase").count() == 0
+    assert "unkept-search: cases not loaded: Error: 404 " in " ".join(warnings)
+    assert [e for e in page.errors if "cases.json" not in e] == []
+
+
 def test_case_page_shows_each_promise_status(page, base_url):
     page.goto(base_url + "cases/norteva-fibre-outage-callback/")
     statuses = page.locator("dd[data-status]")

@@ -82,6 +82,8 @@ def test_every_page_exists(site):
         "badges/norteva-telecom.svg",
         "badges/norteva-telecom.json",
         "search/search_index.json",
+        "search/cases.json",
+        "assets/javascripts/workers/unkept-search.js",
     ]
     missing = [p for p in expected if not (site / p).is_file()]
     assert missing == []
@@ -1074,9 +1076,20 @@ def test_the_follow_up_of_a_default_deadline_cites_its_legal_basis(built_demo):
     assert "As of 1 December 2026, the promise is 6 days overdue." in letter
 
 
-def test_search_indexes_every_brand_and_case_by_name_and_title_never_a_case_body(site):
+def searched(site: Path) -> dict[str, dict]:
+    """What the reader's search holds, by location: the theme's index, and every case from
+    the compact file expanded as the search worker expands it."""
     docs = json.loads((site / "search/search_index.json").read_text())["docs"]
-    pages = {d["location"]: d for d in docs}
+    compact = json.loads((site / "search/cases.json").read_text())
+    docs += [
+        {"location": f"cases/{case_id}/", "title": title, "text": compact["names"][n]}
+        for case_id, title, n in compact["cases"]
+    ]
+    return {d["location"]: d for d in docs}
+
+
+def test_search_indexes_every_brand_and_case_by_name_and_title_never_a_case_body(site):
+    pages = searched(site)
     brands = sorted(p.parent.name for p in (site / "brands").glob("*/index.html"))
     cases = json.loads((site / "data/cases.json").read_text())["cases"]
     for slug in brands:
@@ -1089,6 +1102,48 @@ def test_search_indexes_every_brand_and_case_by_name_and_title_never_a_case_body
         assert entry["title"] == case["title"] or case["id"].startswith("zz-")
         if case.get("summary"):
             assert " ".join(case["summary"].split())[:40] not in entry["text"]
+    assert pages["cases/norteva-fibre-outage-callback/"]["text"] == (
+        "Norteva Telecom, Norteva, Norteva Fibre"
+    )
+    assert pages["brands/norteva-telecom/"]["text"] == "Norteva, Norteva Fibre"
+    assert pages["cases/zz-hostile-case/"]["title"] == "script alert('title') /script b bold /b"
+
+
+def test_cases_are_searched_from_the_compact_file_not_the_themes_index(site):
+    """The theme's index keeps the written pages and the brands; each case is in
+    search/cases.json once, and each brand's names once however many cases it has."""
+    docs = json.loads((site / "search/search_index.json").read_text())["docs"]
+    assert not [d["location"] for d in docs if d["location"].startswith("cases/")]
+    compact = json.loads((site / "search/cases.json").read_text())
+    assert len(compact["names"]) == len(set(compact["names"]))
+    ids = [case_id for case_id, _, _ in compact["cases"]]
+    assert len(ids) == len(set(ids))
+    assert "velora-lost-luggage" in ids
+    assert all(0 <= n < len(compact["names"]) for _, _, n in compact["cases"])
+
+
+def test_every_page_searches_through_unkept_worker_with_materials_own(site):
+    """The theme's config on every page names Unkept's search worker, which loads the
+    theme's worker named in its address (a Material upgrade that renames the setting
+    would otherwise lose every case from search, silently)."""
+    import material
+
+    workers = Path(material.__file__).parent / "templates/assets/javascripts/workers"
+    (material_worker,) = [p.name for p in workers.glob("search.*.min.js")]
+    for page in html_files(site):
+        config = json.loads(
+            re.search(
+                r'<script id="__config" type="application/json">(.*?)</script>',
+                page.read_text(),
+                re.S,
+            ).group(1)
+        )
+        assert config["search"].endswith(
+            f"assets/javascripts/workers/unkept-search.js?material={material_worker}"
+        ), page
+    worker = site / "assets/javascripts/workers"
+    assert (worker / material_worker).is_file()
+    assert (worker / "unkept-search.js").is_file()
 
 
 def test_no_shell_or_marker_reaches_the_site(site):
@@ -1101,8 +1156,7 @@ def test_no_shell_or_marker_reaches_the_site(site):
         if path.is_file() and path.suffix in {".html", ".json", ".xml", ".ics", ".csv", ".svg"}:
             text = path.read_text("utf-8", errors="replace")
             assert not any(trace in text for trace in TRACES), path
-    index = json.loads((site / "search" / "search_index.json").read_text())
-    locations = {d["location"] for d in index["docs"]}
+    locations = set(searched(site))
     assert "cases/velora-lost-luggage/" in locations
     assert "brands/velora-air/" in locations
     sitemap = (site / "sitemap.xml").read_text()
