@@ -1120,6 +1120,12 @@ def test_cases_are_searched_from_the_compact_file_not_the_themes_index(site):
     assert len(ids) == len(set(ids))
     assert "velora-lost-luggage" in ids
     assert all(0 <= n < len(compact["names"]) for _, _, n in compact["cases"])
+    # The lists of promises (home, deadlines) grow with the data and repeat case titles.
+    listed = [d for d in docs if d["location"].startswith(("deadlines/", "#"))]
+    assert {d["location"] for d in listed} >= {"deadlines/#overdue-30", "#newly-overdue"}
+    titles = [title for _, title, _ in compact["cases"]]
+    assert "Delayed suitcase delivered, claim answer still awaited" in titles
+    assert not [(d["location"], t) for d in listed for t in titles if t in d["text"]]
 
 
 def test_every_page_searches_through_unkept_worker_with_materials_own(site):
