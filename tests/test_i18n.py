@@ -304,6 +304,32 @@ def test_the_french_site_shows_none_of_the_english_interface(french_site):
 
 
 @pytest.mark.slow
+@pytest.mark.browser
+def test_the_french_site_searches_cases_with_frances_stemmer(french_site):
+    """Material's worker, loaded by Unkept's, fetches lunr's French files beside it."""
+    from tests.browser import chromium, serve
+
+    with serve(french_site) as url, chromium() as browser:
+        page = browser.new_page()
+        errors = []
+        page.on("console", lambda m: m.type in ("error", "warning") and errors.append(m.text))
+        page.on("requestfailed", lambda r: errors.append(f"request failed: {r.url}"))
+        asked = []
+        page.on("response", lambda r: r.ok and asked.append(r.url))
+        page.goto(url)
+        page.locator("input.md-search__input").click()
+        page.keyboard.type("suitcase delivered")
+        first = page.locator(".md-search-result__item").first
+        first.wait_for(timeout=15_000)
+        assert "Delayed suitcase delivered" in first.inner_text()
+        loaded = " ".join(asked)
+        assert "workers/unkept-search.js?material=search." in loaded
+        assert "search/cases.json" in loaded
+        assert "javascripts/lunr/min/lunr.fr.min.js" in loaded
+        assert errors == []
+
+
+@pytest.mark.slow
 def test_the_french_site_writes_dates_numbers_money_and_plurals_in_french(french_site):
     case = visible_text(french_site / "cases/norteva-fibre-outage-callback/index.html")
     assert "51 jours de retard" in case

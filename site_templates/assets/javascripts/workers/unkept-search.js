@@ -1,4 +1,4 @@
-// Unkept's search worker: Material's own worker, given the cases from a compact file.
+// The site's search worker: Material's own worker, given the cases from a compact file.
 //
 // Material's script fetches search/search_index.json whole and posts it to its worker.
 // Written in Material's format, 100,000 cases made that file 14.8 MB; the site therefore
