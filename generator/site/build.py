@@ -1,12 +1,12 @@
 """`unkept build`: from case files to a complete static site, atomically.
 
 Reads top to bottom as the build: load and check every file (stopping with the same messages
-as `unkept check`), compute statuses and figures, render the documents and one shell per
-data-page layout into the docs folder, run the real site engine (MkDocs, strict) into a
-temporary folder while a worker saves the validation cache and writes the downloads (open
-data, feeds) beside it, fill every case and brand page into its shell, add them to the
-search index and the sitemap, and only then swap the folder into place, so a failed build
-leaves the previous site untouched.
+as `unkept check`) and compute statuses and figures; then, while a worker saves the
+validation cache and writes the downloads (open data, feeds, calendars) from those figures,
+render the documents and one shell per data-page layout into the docs folder, run the real
+site engine (MkDocs, strict) into a temporary folder, fill every case and brand page into
+its shell, add them to the search index and the sitemap, and only then swap the folder
+into place, so a failed build leaves the previous site untouched.
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ from generator.errors import BuildFailed, os_error_text
 from generator.export.downloads import write_downloads
 from generator.export.publisher import Publisher
 from generator.i18n import Language
-from generator.load.archive_records import ARCHIVE_FILE, load_records
+from generator.load.archive_records import ARCHIVE_FILE, Record, load_records
 from generator.load.cache import CheckCache
 from generator.load.loader import load_corpus
 from generator.load.settings import Settings, setting_place
@@ -87,30 +87,35 @@ def _build_locked(
         shutil.rmtree(folder, ignore_errors=True)
     try:
         with collector_paused():
-            generated = generate(root, as_of=as_of, settings=settings, config_file=config_file)
+            gathered = gather(root, as_of=as_of, settings=settings, config_file=config_file)
     except OSError as exc:  # the docs folder or the caches could not be written
         raise BuildFailed(os_error_text(exc, root)) from None
-    generator_done = time.perf_counter()
     index = RenderIndex.load(root)
     try:
-        # The downloads need nothing from the pages: a worker writes them meanwhile.
-        with beside(save_and_write_downloads, (generated, downloads)):
-            engine.build(generated.config, as_of)
-            engine_done = time.perf_counter()
+        # The downloads need only the figures: a worker writes them while this process
+        # renders the documents, runs the engine and writes the data pages.
+        with beside(save_and_write_downloads, (gathered, downloads)):
+            try:
+                with collector_paused():
+                    rendering, documents = render_documents(gathered, root, settings)
+            except OSError as exc:  # the docs folder could not be written
+                raise BuildFailed(os_error_text(exc, root)) from None
+            engine_started = time.perf_counter()
+            engine.build(gathered.config, as_of)
+            engine_seconds = time.perf_counter() - engine_started
             shells = take_shells(new_site)
             index.discard()  # the previous site's files are reused from here
             with collector_paused():
                 rows, rendered = write_data_pages(
-                    generated.rendering,
+                    rendering,
                     shells,
                     new_site,
                     previous=root / site_dir,
                     index=index,
-                    case_files=CaseFiles(generated.data, generated.publisher, generated.added),
+                    case_files=CaseFiles(gathered.data, gathered.publisher, gathered.added),
                 )
-            data_pages = generated.rendering.data_pages
-            add_to_search_index(new_site, data_pages)
-            add_to_sitemap(new_site, data_pages, Layout.CASE.url, as_of)
+            add_to_search_index(new_site, rendering.data_pages)
+            add_to_sitemap(new_site, rendering.data_pages, Layout.CASE.url, as_of)
         move_into(downloads, new_site)
         _swap_into_place(new_site, root / site_dir)
     except jinja2.TemplateError as exc:
@@ -121,39 +126,39 @@ def _build_locked(
         for folder in (new_site, downloads):
             shutil.rmtree(folder, ignore_errors=True)
     index.save(restat(rows, root / site_dir))
-    data = generated.data
+    data = gathered.data
     return BuildResult(
         root / site_dir,
         as_of,
         data.commit,
         len(data.brands),
         len(data.cases),
-        len(generated.rendering.pages),
-        generated.documents + rendered,
-        generator_done - started + time.perf_counter() - engine_done,
-        engine_done - generator_done,
+        len(rendering.pages),
+        documents + rendered,
+        time.perf_counter() - started - engine_seconds,
+        engine_seconds,
         active(),
     )
 
 
 @dataclass(frozen=True)
-class Generated:
-    """What the generator's stages hand to the site engine, and keep for after it."""
+class Gathered:
+    """Every case checked and its figures computed: what the downloads, the documents and
+    the data pages are made from."""
 
     config: MkDocsConfig
-    """MkDocs' configuration, with the navigation and values the theme prints."""
+    """MkDocs' configuration; the documents' rendering adds the navigation and the values
+    the theme prints."""
     data: Tracker
     publisher: Publisher
     """The tracker's name, address and language."""
     templates: Path
     added: dict[str, dt.date]
     """The day git first recorded each case file: when the case entered the tracker."""
-    rendering: Rendering
-    """Every page, and what renders them: the data pages are written after the engine."""
-    documents: int
-    """Pages written for the engine (rendered on every build)."""
+    archived: dict[str, Record]
+    """The archive records of evidence links (archive/evidence.json)."""
     cache: CheckCache
-    """The validation cache, updated by this build's check; saved while MkDocs runs."""
+    """The validation cache, updated by this build's check; saved by the downloads' worker."""
 
 
 def github_links(root: Path, settings: Settings, language: str = "en") -> GitHubLinks:
@@ -173,8 +178,8 @@ def github_links(root: Path, settings: Settings, language: str = "en") -> GitHub
 REPOSITORY = re.compile(r"[A-Za-z0-9-]+/[A-Za-z0-9._-]+")
 
 
-def generate(root: Path, *, as_of: dt.date, settings: Settings, config_file: str) -> Generated:
-    """The generator's stages: check every case, compute the figures, write docs/."""
+def gather(root: Path, *, as_of: dt.date, settings: Settings, config_file: str) -> Gathered:
+    """Check every case (stopping as `unkept check` does) and compute the figures."""
     cache = CheckCache.load(root)
     corpus = load_corpus(root, cases_dir=settings.cases_dir, as_of=as_of, cache=cache)
     if corpus.problems:
@@ -196,7 +201,6 @@ def generate(root: Path, *, as_of: dt.date, settings: Settings, config_file: str
         site_url=settings.site_url,
     )
     publisher = Publisher(settings.name, config.site_url or "", language)
-    archived = load_records(root / ARCHIVE_FILE)
     data = compute(
         corpus.brands,
         corpus.cases,
@@ -206,50 +210,62 @@ def generate(root: Path, *, as_of: dt.date, settings: Settings, config_file: str
         confirm_days=settings.confirm_days,
         deadlines=settings.deadlines,
     )
+    added = git_added_days(root, settings.cases_dir)
+    archived = load_records(root / ARCHIVE_FILE)
+    return Gathered(config, data, publisher, templates, added, archived, cache)
+
+
+def render_documents(gathered: Gathered, root: Path, settings: Settings) -> tuple[Rendering, int]:
+    """Plan every page, write the documents and shells into docs/ for the engine, and give
+    its configuration the navigation and the values the theme prints. Returns the plan and
+    the number of documents."""
+    data, language = gathered.data, gathered.publisher.language
     try:
         rendering = prepare(
             data,
             language,
             tracker=settings.name,
-            templates=templates,
-            site_url=publisher.site_url,
-            archived=archived,
+            templates=gathered.templates,
+            site_url=gathered.publisher.site_url,
+            archived=gathered.archived,
             links=github_links(root, settings, language.catalogue),
         )
-        documents = render_docs(docs, rendering, templates)
+        documents = render_docs(root / "docs", rendering, gathered.templates)
     except jinja2.TemplateError as exc:  # files/ templates, outside the page loop
         raise BuildFailed(f"{TEMPLATES_DIR}: {template_error(exc)}") from exc
+    config = gathered.config
     config["nav"] = engine.nav(language)
     engine.localise(config, language)
     config.extra["unkept"] = {
-        "as_of": as_of.isoformat(),
-        "as_of_text": language.date(as_of),
+        "as_of": data.as_of.isoformat(),
+        "as_of_text": language.date(data.as_of),
         "commit": commit_text(data.commit, language),
         "reproducible": data.commit != "uncommitted" and not data.commit.endswith("+changes"),
         "t": engine.theme_strings(language),
     }
-    added = git_added_days(root, settings.cases_dir)
-    return Generated(config, data, publisher, templates, added, rendering, documents, cache)
+    return rendering, documents
 
 
-def save_and_write_downloads(state: tuple[Generated, Path]) -> None:
-    """Save the validation cache and write the downloads into a folder (beside MkDocs).
+def save_and_write_downloads(state: tuple[Gathered, Path]) -> None:
+    """Save the validation cache and write the downloads into a folder (in a worker, while
+    the documents, the engine and the data pages are made).
 
-    MkDocs needs neither; saving the cache alone took 0.3 s before MkDocs at 10,000 cases.
+    None of them needs either; saving the cache alone took 0.3 s before MkDocs at 10,000
+    cases.
     """
-    generated, folder = state
+    gathered, folder = state
     try:
-        generated.cache.save()
+        gathered.cache.save()
     except OSError as exc:
-        root = generated.cache.path.parent.parent
+        root = gathered.cache.path.parent.parent
         raise BuildFailed(f"cannot save the validation cache: {os_error_text(exc, root)}") from None
     try:
         write_downloads(
             folder,
-            generated.data,
-            generated.publisher,
-            env=environment(generated.templates, generated.publisher.language),
-            added=generated.added,
+            gathered.data,
+            gathered.publisher,
+            env=environment(gathered.templates, gathered.publisher.language),
+            added=gathered.added,
             per_case=False,  # each case's own files are written with its page
         )
     except jinja2.TemplateError as exc:
