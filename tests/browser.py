@@ -106,3 +106,13 @@ def chromium() -> Iterator[object]:
             yield browser
         finally:
             browser.close()
+
+
+def search(page, words: str, has_text: str | None = None):
+    """Type `words` into the theme's search box, as a reader does (Material reacts to key
+    events); return the first result, or the first holding `has_text`, once shown."""
+    page.locator("input.md-search__input").click()
+    page.keyboard.type(words)
+    result = page.locator(".md-search-result__item", has_text=has_text).first
+    result.wait_for(timeout=15_000)
+    return result

@@ -7,7 +7,7 @@ import json
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
-from tests.browser import chromium, serve
+from tests.browser import chromium, search, serve
 from tests.reader_view import SNAPSHOT, normalised
 from tests.reader_view import read as read_views
 
@@ -188,20 +188,14 @@ def test_a_skip_link_is_the_first_stop_of_the_keyboard(page, base_url):
 
 def test_search_finds_a_brand(page, base_url):
     page.goto(base_url)
-    page.locator("input.md-search__input").click()
-    page.keyboard.type("Velora")  # Material reacts to key events, as a reader types
-    result = page.locator(".md-search-result__item", has_text="Velora Air").first
-    result.wait_for(timeout=15_000)
+    result = search(page, "Velora", has_text="Velora Air")
     assert result.is_visible()
     assert page.errors == []
 
 
 def test_search_for_words_of_a_case_title_opens_that_case(page, base_url):
     page.goto(base_url)
-    page.locator("input.md-search__input").click()
-    page.keyboard.type("suitcase delivered")
-    first = page.locator(".md-search-result__item").first
-    first.wait_for(timeout=15_000)
+    first = search(page, "suitcase delivered")
     assert "Delayed suitcase delivered" in first.inner_text()
     first.locator("a").first.click()
     page.wait_for_url("**/cases/velora-lost-luggage/**")
@@ -214,15 +208,9 @@ def test_search_for_words_of_a_case_title_opens_that_case(page, base_url):
 def test_search_for_a_brands_alias_lists_its_cases(page, base_url):
     """Cases come from the compact file through Unkept's worker, with their brand's names."""
     page.goto(base_url)
-    page.locator("input.md-search__input").click()
-    page.keyboard.type("Bright Cart")
-    case = page.locator(".md-search-result__item", has_text="Headphones refund paid")
-    case.first.wait_for(timeout=15_000)
-    assert (
-        case.first.locator("a")
-        .first.get_attribute("href")
-        .endswith("cases/brightcart-headphones-refund/")
-    )
+    case = search(page, "Bright Cart", has_text="Headphones refund paid")
+    link = case.locator("a").first.get_attribute("href")
+    assert link.endswith("cases/brightcart-headphones-refund/")
     assert page.errors == []
 
 
@@ -231,10 +219,7 @@ def test_search_without_the_case_file_still_finds_brands_and_says_why(page, base
     page.on("console", lambda m: m.type == "warning" and warnings.append(m.text))
     page.context.route("**/search/cases.json", lambda route: route.fulfill(status=404))
     page.goto(base_url)
-    page.locator("input.md-search__input").click()
-    page.keyboard.type("Velora")
-    result = page.locator(".md-search-result__item", has_text="Velora Air").first
-    result.wait_for(timeout=15_000)
+    search(page, "Velora", has_text="Velora Air")
     assert page.locator(".md-search-result__item", has_text="suitcase").count() == 0
     assert "unkept-search: cases not loaded: Error: 404 " in " ".join(warnings)
     assert [e for e in page.errors if "cases.json" not in e] == []

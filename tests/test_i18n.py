@@ -307,7 +307,7 @@ def test_the_french_site_shows_none_of_the_english_interface(french_site):
 @pytest.mark.browser
 def test_the_french_site_searches_cases_with_frances_stemmer(french_site):
     """Material's worker, loaded by Unkept's, fetches lunr's French files beside it."""
-    from tests.browser import chromium, serve
+    from tests.browser import chromium, search, serve
 
     with serve(french_site) as url, chromium() as browser:
         page = browser.new_page()
@@ -317,10 +317,7 @@ def test_the_french_site_searches_cases_with_frances_stemmer(french_site):
         asked = []
         page.on("response", lambda r: r.ok and asked.append(r.url))
         page.goto(url)
-        page.locator("input.md-search__input").click()
-        page.keyboard.type("suitcase delivered")
-        first = page.locator(".md-search-result__item").first
-        first.wait_for(timeout=15_000)
+        first = search(page, "suitcase delivered")
         assert "Delayed suitcase delivered" in first.inner_text()
         loaded = " ".join(asked)
         assert "workers/unkept-search.js?material=search." in loaded
