@@ -49,6 +49,11 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
     def log_message(self, format, *args):
         pass
 
+    def handle(self):
+        """A browser that leaves a page closes its connections: nothing to report."""
+        with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+            super().handle()
+
     def send_error(self, code, message=None, explain=None):
         """A missing file gets the site's 404.html, as GitHub Pages serves it."""
         page = os.path.join(self.directory, "404.html")
@@ -116,3 +121,9 @@ def search(page, words: str, has_text: str | None = None):
     result = page.locator(".md-search-result__item", has_text=has_text).first
     result.wait_for(timeout=15_000)
     return result
+
+
+def failed(request) -> bool:
+    """Whether a failed request is an error of the page, not one the browser cancelled
+    because the test went on to another page (the search worker fetches as a page loads)."""
+    return request.failure != "net::ERR_ABORTED"

@@ -7,7 +7,7 @@ import json
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
-from tests.browser import chromium, search, serve
+from tests.browser import chromium, failed, search, serve
 from tests.reader_view import SNAPSHOT, normalised
 from tests.reader_view import read as read_views
 
@@ -42,7 +42,7 @@ def page(browser):
     p.dialogs = []
     p.on("console", lambda m: m.type == "error" and p.errors.append(m.text))
     p.on("pageerror", lambda e: p.errors.append(str(e)))
-    p.on("requestfailed", lambda r: p.errors.append(f"request failed: {r.url}"))
+    p.on("requestfailed", lambda r: failed(r) and p.errors.append(f"request failed: {r.url}"))
 
     def on_dialog(dialog):
         p.dialogs.append(dialog.message)
