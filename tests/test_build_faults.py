@@ -93,25 +93,35 @@ def test_workers_die_with_their_killed_parent(tmp_path):
         parent.stdout.close()
 
 
-def forge(path, change):
-    """Rewrite a cache file's entries with `change`, with a checksum that matches."""
+def forge(path, change, *, text=False):
+    """Rewrite the case data file's entries with `change` (on each entry's data, or on its
+    JSON text with `text`), with a checksum that matches."""
     import hashlib
     import json
 
     head, _, body = path.read_bytes().partition(b"\n")
-    entries = json.loads(body)
+    entries = dict(line.split(" ", 1) for line in body.decode().splitlines())
+    if not text:
+        entries = {d: json.loads(t) for d, t in entries.items()}
     change(entries)
-    body = json.dumps(entries, separators=(",", ":"), sort_keys=True).encode()
+    if not text:
+        entries = {d: json.dumps(v) for d, v in entries.items()}
+    body = "".join(f"{d} {t}\n" for d, t in sorted(entries.items())).encode()
     header = json.loads(head)
     header["checksum"] = hashlib.sha256(body).hexdigest()
     path.write_bytes(json.dumps(header).encode() + b"\n" + body)
 
 
-@pytest.mark.parametrize("bad", [{}, {"title": 3}, [], "x"], ids=["empty", "wrong", "list", "text"])
+@pytest.mark.parametrize(
+    "bad", [{}, {"title": 3}, [], "x", None], ids=["empty", "wrong", "list", "text", "not-json"]
+)
 def test_a_forged_cache_entry_is_a_cache_miss_not_a_traceback(built_demo, bad):
     root, before = built_demo
-    docs = root / ".unkept-cache" / "docs.json"
-    forge(docs, lambda entries: entries.update(dict.fromkeys(entries, bad)))
+    docs = root / ".unkept-cache" / "docs.jsonl"
+    if bad is None:  # not JSON at all
+        forge(docs, lambda entries: entries.update(dict.fromkeys(entries, "{x")), text=True)
+    else:
+        forge(docs, lambda entries: entries.update(dict.fromkeys(entries, bad)))
     result = build(root)
     assert result.returncode == 0, result.stderr
     assert "Traceback" not in result.stderr
@@ -123,7 +133,7 @@ def test_a_forged_entry_of_the_right_shape_is_validated_before_it_is_published(b
     character) came from a cache someone else wrote: it is checked like a file, found
     wrong, and the case is read from its file instead."""
     root, before = built_demo
-    docs = root / ".unkept-cache" / "docs.json"
+    docs = root / ".unkept-cache" / "docs.jsonl"
 
     def tamper(entries):
         for data in entries.values():

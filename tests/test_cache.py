@@ -213,3 +213,28 @@ def test_a_cache_folder_that_cannot_be_written_is_a_warning_and_the_check_goes_o
 def test_no_cache_reads_everything(warm, run, parsed):
     assert check(run, warm, "--no-cache").code == 0
     assert sorted(parsed) == ["acme-one.yml", "acme-two.yml", "brand.yml"]
+
+
+def test_the_case_data_file_keeps_one_line_per_case_in_digest_order(tmp_path):
+    """Builds keep each case's data as one string (not a tree of objects) and write it back
+    in a stable order; the single JSON file of earlier versions is removed."""
+    cache = CheckCache.load(tmp_path)
+    (tmp_path / CACHE_DIR).mkdir()
+    (tmp_path / CACHE_DIR / "docs.json").write_text("{}")
+    for name, title in [("b" * 40, "Deux\nlignes « é »"), ("a" * 40, "One")]:
+        cache.record(
+            f"cases/x/{name[0]}.yml",
+            cache_module.Entry(cache_module.FileStamp(1, 2, 3, 4), name, "2026-01-01"),
+        )
+        cache.keep_doc(name, cache_module.doc_text({"title": title, "id": name[0]}))
+    cache.save()
+    head, body = (tmp_path / CACHE_DIR / cache_module.DOCS).read_text("utf-8").split("\n", 1)
+    assert body == (
+        'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa {"id":"a","title":"One"}\n'
+        'bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb {"id":"b","title":"Deux\\nlignes « é »"}\n'
+    )
+    assert json.loads(head)["magic"] == "unkept-case-data"
+    assert not (tmp_path / CACHE_DIR / "docs.json").exists()
+    again = CheckCache.load(tmp_path)
+    assert again.load_doc("b" * 40) == {"id": "b", "title": "Deux\nlignes « é »"}
+    assert again.load_doc("c" * 40) is None

@@ -206,8 +206,8 @@ def test_fingerprint_of_a_case_read_from_a_file_is_its_path_and_digest():
 
 @pytest.mark.parametrize("damage", [b"garbage", None], ids=["garbage", "edited"])
 def test_a_damaged_case_data_file_is_ignored(project, tmp_path, damage):
-    # Builds take validated case data from .unkept-cache/docs.json instead of the YAML.
-    pack = project / ".unkept-cache" / "docs.json"
+    # Builds take validated case data from .unkept-cache/docs.jsonl instead of the YAML.
+    pack = project / ".unkept-cache" / "docs.jsonl"
     raw = pack.read_bytes()
     pack.write_bytes(damage or raw.replace(b"Sofa", b"Sofx", 1))
     assert damage is not None or raw != pack.read_bytes()

@@ -657,7 +657,7 @@ def test_a_cache_file_that_cannot_be_saved_is_a_warning(built_demo, monkeypatch,
     assert tree_digest(root / "site") == before
     assert sorted(p.name for p in (root / ".unkept-cache").iterdir()) == [
         "check-index.json",  # no temporary file left behind
-        "docs.json",
+        "docs.jsonl",
         "render-index.json",
     ]
 

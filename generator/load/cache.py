@@ -10,6 +10,7 @@ detected and ignored, never trusted.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import functools
 import hashlib
@@ -18,7 +19,7 @@ import logging
 import os
 import shutil
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -45,9 +46,10 @@ def relative_name(name: object, root: Path) -> str:
 
 CACHE_DIR = ".unkept-cache"
 CHECK_INDEX = "check-index.json"
-DOCS = "docs.json"
+DOCS = "docs.jsonl"
 """Validated data of valid case files by content digest, for builds: one file, read and
-written whole (one read instead of one per case)."""
+written whole (one read instead of one per case), a line per case (`<digest> <JSON>`), so
+that each case's data stays one string until a build uses it."""
 DOCS_MAGIC = "unkept-case-data"
 MAGIC = "unkept-check-cache"
 BOUND = ":context:"
@@ -87,6 +89,28 @@ def read_index(path: Path, magic: str) -> tuple[dict[str, Any], int, str | None]
     line (JSON: the entries); the checksum covers the body's exact bytes, so verifying it
     costs one hash, not a second serialisation.
     """
+    return _read_verified(path, magic, json.loads)
+
+
+def read_docs(path: Path) -> tuple[dict[str, str], int, str | None]:
+    """The case data file's entries, each data still JSON text: verified as `read_index`
+    verifies an index, its body a line per entry (`<digest> <JSON>`)."""
+
+    def lines(body: bytes) -> dict[str, str]:
+        entries = {}
+        for line in body.decode("utf-8").splitlines():
+            content_digest, space, text = line.partition(" ")
+            if not space:
+                raise ValueError("an entry without its data")
+            entries[content_digest] = text
+        return entries
+
+    return _read_verified(path, DOCS_MAGIC, lines)
+
+
+def _read_verified(
+    path: Path, magic: str, entries_of: Callable[[bytes], Any]
+) -> tuple[dict[str, Any], int, str | None]:
     if not path.exists():
         return {}, 0, None
     try:
@@ -98,7 +122,7 @@ def read_index(path: Path, magic: str) -> tuple[dict[str, Any], int, str | None]
             return {}, 0, "made by another version of unkept"
         if header.get("checksum") != hashlib.sha256(body).hexdigest():
             return {}, 0, "corrupted (checksum mismatch)"
-        entries = json.loads(body)
+        entries = entries_of(body)
         if not isinstance(entries, dict):
             raise TypeError("entries")
         return entries, int(header["written_ns"]), None
@@ -108,7 +132,32 @@ def read_index(path: Path, magic: str) -> tuple[dict[str, Any], int, str | None]
 
 def write_index(path: Path, magic: str, entries: Mapping[str, Any]) -> None:
     """Write an index file atomically, in the format `read_index` verifies."""
-    body = json.dumps(entries, separators=(",", ":"), sort_keys=True).encode()
+    _write_verified(path, magic, json.dumps(entries, separators=(",", ":"), sort_keys=True))
+
+
+def write_docs(path: Path, entries: Mapping[str, str]) -> None:
+    """Write the case data file atomically, in the format `read_docs` verifies: the entries
+    sorted by digest, so the same data gives the same bytes."""
+    _write_verified(path, DOCS_MAGIC, "".join(f"{d} {entries[d]}\n" for d in sorted(entries)))
+
+
+def doc_text(data: dict) -> str:
+    """A case's validated data as the case data file keeps it: compact JSON on one line
+    (JSON escapes line breaks inside text)."""
+    return json.dumps(data, separators=(",", ":"), sort_keys=True, ensure_ascii=False)
+
+
+def doc_data(text: str) -> dict | None:
+    """The data `doc_text` wrote, or None when the text is not a mapping."""
+    try:
+        data = json.loads(text)
+    except (ValueError, TypeError):
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def _write_verified(path: Path, magic: str, text: str) -> None:
+    body = text.encode()
     header = json.dumps(
         {
             "magic": magic,
@@ -219,10 +268,10 @@ class CheckCache:
         return entry.digest if entry else None
 
     @functools.cached_property
-    def docs(self) -> dict[str, Any]:
-        """Validated data by content digest."""
+    def docs(self) -> dict[str, str]:
+        """Validated data by content digest, as JSON text (`doc_text`)."""
         path = self.path.parent / DOCS
-        docs, written_ns, _ = read_index(path, DOCS_MAGIC)
+        docs, written_ns, _ = read_docs(path)
         try:
             changed_ns = os.stat(path).st_ctime_ns
         except OSError:
@@ -240,17 +289,18 @@ class CheckCache:
     def load_doc(self, content_digest: str) -> dict | None:
         """The validated data of the file with this digest, if cached and intact."""
         found = self.docs.get(content_digest)
-        return found if isinstance(found, dict) else None
+        return doc_data(found) if isinstance(found, str) else None
 
     def drop_doc(self, content_digest: str) -> None:
         """Forget cached data found wrong: the file is read again, and its data kept anew."""
         if self.docs.pop(content_digest, None) is not None:
             self.docs_changed = True
 
-    def keep_doc(self, content_digest: str, data: dict) -> None:
-        """Keep the validated data of a valid file for the next build (content-addressed)."""
+    def keep_doc(self, content_digest: str, text: str) -> None:
+        """Keep the validated data of a valid file (`doc_text`) for the next build
+        (content-addressed)."""
         if content_digest not in self.docs:
-            self.docs[content_digest] = data
+            self.docs[content_digest] = text
             self.docs_changed = True
 
     def record(self, relative: str, entry: Entry) -> None:
@@ -299,12 +349,12 @@ class CheckCache:
         if self.docs_changed or ("docs" in self.__dict__ and self.changed):
             rows = (Entry.from_row(row) for row in self.entries.values())
             live = {entry.digest for entry in rows if entry}
-            write_index(
-                self.path.parent / DOCS,
-                DOCS_MAGIC,
-                {d: data for d, data in self.docs.items() if d in live},
+            write_docs(
+                self.path.parent / DOCS, {d: text for d, text in self.docs.items() if d in live}
             )
         shutil.rmtree(self.path.parent / "docs", ignore_errors=True)  # one file per case, before
+        with contextlib.suppress(OSError):  # one JSON document, before
+            (self.path.parent / "docs.json").unlink()
         if not self.changed and self.path.exists() and not self.ignored:
             return
         write_index(self.path, MAGIC, self.entries)
