@@ -11,6 +11,7 @@ day, never from the clock.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Mapping, Sequence
 
 import icalendar
@@ -74,24 +75,42 @@ def calendar(
     of `cases` (their serialised events taken from `events` when given); `uid` names the
     calendar in its placeholder when there is none."""
     lang = by.language
-    cal = icalendar.Calendar()
-    cal.add("prodid", f"-//{by.host}//{by.name} deadlines//{lang.tag.upper()}")
-    cal.add("version", "2.0")
-    cal.add("x-wr-calname", f"{by.name}: {name}")
+    head, journal = _frame(
+        f"-//{by.host}//{by.name} deadlines//{lang.tag.upper()}",
+        data.as_of,
+        lang.text("No deadline ahead as of %(date)s", date=lang.date(data.as_of)),
+    )
     body = b"".join(
         events[case.id] if events is not None else case_events(data, case, by) for case in cases
     )
-    if not body:
-        journal = icalendar.Journal()
-        journal.add("uid", by.uid(f"{uid}-none"))
-        journal.add("dtstamp", dt.datetime.combine(data.as_of, dt.time(), dt.UTC))
-        journal.add("dtstart", data.as_of)
-        journal.add(
-            "summary", lang.text("No deadline ahead as of %(date)s", date=lang.date(data.as_of))
-        )
-        cal.add_component(journal)
-        return cal.to_ical()
-    head = cal.to_ical()
-    end = b"END:VCALENDAR\r\n"
-    assert head.endswith(end)
-    return head[: -len(end)] + body + end
+    if not body:  # the placeholder journal entry, only its UID written per calendar
+        body = journal + _line("uid", by.uid(f"{uid}-none")) + b"END:VJOURNAL\r\n"
+    return head + _line("x-wr-calname", f"{by.name}: {name}") + body + b"END:VCALENDAR\r\n"
+
+
+@functools.lru_cache(maxsize=4)
+def _frame(prodid: str, as_of: dt.date, none_ahead: str) -> tuple[bytes, bytes]:
+    """What every calendar of a build shares, serialised once: the calendar's first lines,
+    and the placeholder journal's lines but its UID (`icalendar` writes properties in
+    this order: the calendar's name after its product, the UID last).
+
+    Serialising them for each of 5,857 open cases took 1.8 s at 10,000 cases.
+    """
+    cal = icalendar.Calendar()
+    cal.add("prodid", prodid)
+    cal.add("version", "2.0")
+    journal = icalendar.Journal()
+    journal.add("dtstamp", dt.datetime.combine(as_of, dt.time(), dt.UTC))
+    journal.add("dtstart", as_of)
+    journal.add("summary", none_ahead)
+    return (
+        cal.to_ical().removesuffix(b"END:VCALENDAR\r\n"),
+        journal.to_ical().removesuffix(b"END:VJOURNAL\r\n"),
+    )
+
+
+def _line(name: str, text: str) -> bytes:
+    """One property's content line, typed, escaped and folded as `icalendar` writes it in a
+    whole calendar."""
+    value = icalendar.Calendar.types_factory.for_property(name)(text)
+    return icalendar.Component().content_line(name.upper(), value).to_ical() + b"\r\n"
