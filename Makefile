@@ -86,7 +86,7 @@ constraints:
 	rm -rf .venv-pin
 
 clean:
-	rm -rf $(VENV) site docs .pytest_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) site .site.spare docs .pytest_cache .ruff_cache .hypothesis
 
 ## propose-archive: open (or update) a pull request with archive/evidence.json when it changed
 propose-archive: $(STAMP)

@@ -365,7 +365,7 @@ def measure_corpus(
     pages = 0
     for _ in range(runs):
         drop_cache()  # nothing left: every file is parsed, every page rendered
-        for output in (project / "site", project / "docs"):
+        for output in (project / "site", project / ".site.spare", project / "docs"):
             shutil.rmtree(output, ignore_errors=True)
         full_runs.append(timed(build_cmd, project))
         if floor is None:

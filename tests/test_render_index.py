@@ -54,7 +54,9 @@ def uncached_pages(root: Path) -> int:
 def from_nothing(root: Path, tmp_path: Path) -> dict[str, str]:
     """The site a build makes of the same files with no docs/, cache or site left."""
     fresh = tmp_path / "fresh"
-    shutil.copytree(root, fresh, ignore=shutil.ignore_patterns("docs", "site", ".unkept-cache"))
+    shutil.copytree(
+        root, fresh, ignore=shutil.ignore_patterns("docs", "site", ".site.spare", ".unkept-cache")
+    )
     assert build(fresh).returncode == 0
     return tree_digest(fresh / "site")
 
@@ -101,6 +103,60 @@ def test_a_deleted_case_leaves_no_page_behind(project, tmp_path):
     assert rendered(result) == uncached_pages(project) + 1  # its brand page
     assert not (project / "site" / "cases" / "brightcart-sofa-refund").exists()
     assert tree_digest(project / "site") == from_nothing(project, tmp_path)
+
+
+def test_the_replaced_site_is_the_next_builds_spare_and_its_shared_files_stay(project, tmp_path):
+    """Each build keeps the site it replaces as the next one's spare, moves the spare's
+    data-page folders into its new site, keeps there each file it shares with the site in
+    place, and writes the others anew: never through a file the site in place shares."""
+    assert not (project / ".site.spare").exists()
+    assert rendered(build(project)) == uncached_pages(project)
+    spare, site = project / ".site.spare", project / "site"
+    assert (spare / OTHER_PAGE).stat().st_ino == (site / OTHER_PAGE).stat().st_ino
+
+    def edit(case: str, title: str) -> None:  # uncommitted: the first restamps every page
+        path = project / case
+        path.write_text(path.read_text().replace("title: ", f"title: {title}", 1))
+        assert rendered(build(project)) == uncached_pages(project) + 2  # the case, its brand
+
+    edit(CASE, "Changed, ")
+    folder = (spare / "cases").stat().st_ino
+    before = {name: (site / name).stat().st_ino for name in (OTHER_PAGE, *OTHER_FILES, CASE_PAGE)}
+    edit(CASE, "Again, ")
+    assert (site / "cases").stat().st_ino == folder  # moved from the spare, not made
+    for name in (OTHER_PAGE, *OTHER_FILES):
+        assert (site / name).stat().st_ino == before[name], name
+    assert (site / CASE_PAGE).stat().st_ino != before[CASE_PAGE]
+    # The other case's page is shared by the site in place and the spare: changing it
+    # writes a new file, and the replaced site (the new spare) keeps its own.
+    edit("cases/hexa-home/hexa-oven-replacement.yml", "Other, ")
+    assert "Other, " in (site / OTHER_PAGE).read_text()
+    assert "Other, " not in (spare / OTHER_PAGE).read_text()
+    assert tree_digest(site) == from_nothing(project, tmp_path)
+
+
+def test_a_case_deleted_leaves_nothing_of_it_from_the_spare(project, tmp_path):
+    assert rendered(build(project)) == uncached_pages(project)  # the spare has the case
+    assert (project / ".site.spare" / CASE_PAGE).exists()
+    (project / CASE).unlink()
+    assert rendered(build(project)) == uncached_pages(project) + 1  # its brand page
+    for name in (CASE_PAGE, "feeds/cases/brightcart-sofa-refund.xml"):
+        assert not (project / "site" / name).exists(), name
+    assert not (project / "site" / "cases" / "brightcart-sofa-refund").exists()
+    assert tree_digest(project / "site") == from_nothing(project, tmp_path)
+
+
+def test_a_build_failing_after_taking_the_spare_leaves_the_site_untouched(project):
+    assert rendered(build(project)) == uncached_pages(project)  # a spare sharing every file
+    before = tree_digest(project / "site")
+    template = project / "site_templates" / "pages" / "case.md.j2"
+    template.write_text(template.read_text() + "{{ no_such_function() }}\n")
+    result = build(project)
+    assert result.returncode == 1
+    assert "pages/case.md.j2" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert tree_digest(project / "site") == before
+    assert not list(project.glob("site.tmp-*"))
 
 
 def test_a_new_commit_renders_nothing_again_but_every_page_states_it(project, tmp_path):

@@ -5,8 +5,9 @@ as `unkept check`) and compute statuses and figures; then, while a worker saves 
 validation cache and writes the downloads (open data, feeds, calendars) from those figures,
 render the documents and one shell per data-page layout into the docs folder, run the real
 site engine (MkDocs, strict) into a temporary folder, fill every case and brand page into
-its shell, add them to the search index and the sitemap, and only then swap the folder
-into place, so a failed build leaves the previous site untouched.
+its shell (reusing the files the site it replaces shares with its spare, the site before),
+add them to the search index and the sitemap, and only then swap the folder into place, so
+a failed build leaves the previous site untouched; that one becomes the next spare.
 """
 
 from __future__ import annotations
@@ -45,6 +46,7 @@ from generator.site.listings import add_to_search_index, add_to_sitemap
 from generator.site.render import Rendering, commit_text, prepare, render_docs, template_error
 from generator.site.render_index import Rendered, RenderIndex
 from generator.site.shells import Layout, take_shells
+from generator.site.spare import keep_as_spare, remove_stale, spare_of, take_spare
 from generator.site.templates import TEMPLATES_DIR, environment
 from generator.workers import beside, collector_paused
 
@@ -105,6 +107,7 @@ def _build_locked(
             engine_seconds = time.perf_counter() - engine_started
             shells = take_shells(new_site)
             index.discard()  # the previous site's files are reused from here
+            trees = take_spare(spare_of(root / site_dir), new_site)
             with collector_paused():
                 rows, rendered = write_data_pages(
                     rendering,
@@ -114,6 +117,7 @@ def _build_locked(
                     index=index,
                     case_files=CaseFiles(gathered.data, gathered.publisher, gathered.added),
                 )
+            remove_stale(new_site, trees, {relative for relative, _ in rows})
             add_to_search_index(new_site, rendering.data_pages)
             add_to_sitemap(new_site, rendering.data_pages, Layout.CASE.url, as_of)
         move_into(downloads, new_site)
@@ -386,7 +390,8 @@ def restat(rows: list[tuple[str, list]], site: Path) -> list[tuple[str, list]]:
 
 
 def _swap_into_place(new: Path, target: Path) -> None:
-    """Replace `target` by `new`; the old site stays until the new one is complete."""
+    """Replace `target` by `new`; the old site stays until the new one is complete, and
+    then is kept as the next build's spare."""
     old = target.with_name(f"{target.name}.old-{os.getpid()}")
     if target.exists():
         target.rename(old)
@@ -396,7 +401,8 @@ def _swap_into_place(new: Path, target: Path) -> None:
         if old.exists():
             old.rename(target)
         raise
-    shutil.rmtree(old, ignore_errors=True)
+    if old.exists():
+        keep_as_spare(old, spare_of(target))
 
 
 @dataclass(frozen=True)

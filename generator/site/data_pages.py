@@ -157,6 +157,8 @@ def _write_range(job: DataPageJob, start: int, stop: int) -> tuple[list[tuple[st
             shape = body_shape(text)
             rendered += 1
         html, at = job.shells[page.layout].fill(page_values(page, body))
+        with contextlib.suppress(FileNotFoundError):
+            target.unlink()  # the spare's copy, which may share its inode with the site's
         with open(target, "wb") as f:
             f.write(html.encode())
         body_start = len(html[:at].encode())
@@ -191,7 +193,7 @@ def _write_case_files(
     for name, content in files.items():
         target = job.site / name
         with contextlib.suppress(FileNotFoundError):
-            target.unlink()  # a link made above, before another file failed to link
+            target.unlink()  # the spare's copy, or a link made above before another failed
         target.write_bytes(content.encode() if isinstance(content, str) else content)
         rows.append((name, Rendered.of(key, target).row()))
     return rows
@@ -211,7 +213,17 @@ def _body_from(job: DataPageJob, page: Page, row: list) -> str | None:
 
 def _link(source: Path, target: Path) -> bool:
     """Link the previous site's file into the new site; copy it where the two cannot share
-    it (another file system)."""
+    it (another file system). A file the spare left there is kept when it is that very
+    file (same inode), and otherwise removed first: never written through, since it may
+    share its inode with a file of the site in place."""
+    try:
+        there, wanted = os.lstat(target), os.stat(source)
+    except FileNotFoundError:
+        pass
+    else:
+        if (there.st_ino, there.st_dev) == (wanted.st_ino, wanted.st_dev):
+            return True
+        target.unlink()
     try:
         os.link(source, target)
     except OSError:
