@@ -146,6 +146,23 @@ def test_a_case_deleted_leaves_nothing_of_it_from_the_spare(project, tmp_path):
     assert tree_digest(project / "site") == from_nothing(project, tmp_path)
 
 
+def test_a_spare_with_strays_and_a_folder_where_a_page_goes_is_set_right(project, tmp_path):
+    """The spare is a cache anyone can touch: what this build does not make goes, and a
+    folder where a page goes is replaced by the page."""
+    spare = project / ".site.spare"
+    shutil.copytree(project / "site", spare)  # as if kept by a build, sharing nothing
+    (spare / "cases" / "stray.html").write_text("not ours")
+    (spare / "cases" / "gone-case").mkdir()
+    (spare / "cases" / "gone-case" / "index.html").write_text("a deleted case")
+    (spare / OTHER_PAGE).unlink()
+    (spare / OTHER_PAGE).mkdir()
+    (spare / OTHER_PAGE / "inside").write_text("x")
+    assert rendered(build(project)) == uncached_pages(project)
+    assert not (project / "site" / "cases" / "stray.html").exists()
+    assert not (project / "site" / "cases" / "gone-case").exists()
+    assert tree_digest(project / "site") == from_nothing(project, tmp_path)
+
+
 def test_a_build_failing_after_taking_the_spare_leaves_the_site_untouched(project):
     assert rendered(build(project)) == uncached_pages(project)  # a spare sharing every file
     before = tree_digest(project / "site")

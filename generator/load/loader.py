@@ -100,7 +100,7 @@ class Loaded:
     """The outcome of loading one case file."""
 
     data: str | None
-    """The case's validated data as JSON text (`CheckCache.doc_text`), when valid and asked
+    """The case's validated data as JSON text (`cache.doc_text`), when valid and asked
     for. The main process builds the Case from it and keeps the text for the next build:
     text pickles faster than a Case, and one string holds less memory than the data's tree
     (about 1.5 KB a case instead of 7)."""

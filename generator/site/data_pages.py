@@ -16,7 +16,6 @@ otherwise.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import hashlib
 import os
@@ -157,8 +156,7 @@ def _write_range(job: DataPageJob, start: int, stop: int) -> tuple[list[tuple[st
             shape = body_shape(text)
             rendered += 1
         html, at = job.shells[page.layout].fill(page_values(page, body))
-        with contextlib.suppress(FileNotFoundError):
-            target.unlink()  # the spare's copy, which may share its inode with the site's
+        _clear(target)  # the spare's copy, which may share its inode with the site's
         with open(target, "wb") as f:
             f.write(html.encode())
         body_start = len(html[:at].encode())
@@ -192,8 +190,7 @@ def _write_case_files(
     rows = []
     for name, content in files.items():
         target = job.site / name
-        with contextlib.suppress(FileNotFoundError):
-            target.unlink()  # the spare's copy, or a link made above before another failed
+        _clear(target)  # the spare's copy, or a link made above before another failed
         target.write_bytes(content.encode() if isinstance(content, str) else content)
         rows.append((name, Rendered.of(key, target).row()))
     return rows
@@ -211,6 +208,17 @@ def _body_from(job: DataPageJob, page: Page, row: list) -> str | None:
     return body.decode() if body is not None else None
 
 
+def _clear(target: Path) -> None:
+    """Remove what the spare left where a file goes, if anything: a file (only unlinked:
+    it may be the site in place's too), or a folder someone put there."""
+    try:
+        target.unlink()
+    except FileNotFoundError:
+        pass
+    except IsADirectoryError:
+        shutil.rmtree(target)
+
+
 def _link(source: Path, target: Path) -> bool:
     """Link the previous site's file into the new site; copy it where the two cannot share
     it (another file system). A file the spare left there is kept when it is that very
@@ -223,7 +231,7 @@ def _link(source: Path, target: Path) -> bool:
     else:
         if (there.st_ino, there.st_dev) == (wanted.st_ino, wanted.st_dev):
             return True
-        target.unlink()
+        _clear(target)
     try:
         os.link(source, target)
     except OSError:
