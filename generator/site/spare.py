@@ -37,8 +37,10 @@ def take_spare(spare: Path, site: Path) -> tuple[str, ...]:
             source, target = spare / tree, site / tree
             if not source.is_dir() or source.is_symlink():
                 continue
-            with contextlib.suppress(FileNotFoundError):
-                target.rmdir()  # the engine's folder, emptied of its shell; fails if not empty
+            with contextlib.suppress(OSError):
+                target.rmdir()  # the engine's folder, emptied of its shell
+            if target.exists():  # the engine built something there: leave the spare's
+                continue
             target.parent.mkdir(parents=True, exist_ok=True)
             try:
                 source.rename(target)
