@@ -99,7 +99,7 @@ def read_template_examples(path: Path) -> frozenset[str]:
 class Loaded:
     """The outcome of loading one case file."""
 
-    data: str | None
+    text: str | None
     """The case's validated data as JSON text (`cache.doc_text`), when valid and asked
     for. The main process builds the Case from it and keeps the text for the next build:
     text pickles faster than a Case, and one string holds less memory than the data's tree
@@ -328,10 +328,10 @@ def load_corpus(
                 cache.forget(relative)
         if loaded.valid and case_file.brand in brands:
             valid += 1
-            if loaded.data is not None and loaded.entry is not None:
-                cases.append(case_file.case(doc_data(loaded.data), loaded.entry.digest))
+            if loaded.text is not None and loaded.entry is not None:
+                cases.append(case_file.case(doc_data(loaded.text), loaded.entry.digest))
                 if cache is not None:
-                    cache.keep_doc(loaded.entry.digest, loaded.data)
+                    cache.keep_doc(loaded.entry.digest, loaded.text)
     if cache is not None and not paths:
         cache.keep_only({c.relative for c in layout.case_files})
     checked = {c.relative for c in case_files}
