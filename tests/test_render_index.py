@@ -82,7 +82,8 @@ def test_a_second_build_renders_only_the_documents(project, tmp_path):
     assert rendered(result) == uncached_pages(project)
     for name, stat in kept.items():  # linked, not copied or written again
         assert (project / "site" / name).stat().st_ino == stat.st_ino, name
-    # Removing the previous site changed the linked files' ctime: the index has the new one.
+    # The replaced site is kept as the spare, so the linked files keep the times the index
+    # recorded: a third build links them all again.
     assert rendered(build(project)) == uncached_pages(project)
     assert tree_digest(project / "site") == before == from_nothing(project, tmp_path)
 
@@ -133,6 +134,28 @@ def test_the_replaced_site_is_the_next_builds_spare_and_its_shared_files_stay(pr
     assert "Other, " in (site / OTHER_PAGE).read_text()
     assert "Other, " not in (spare / OTHER_PAGE).read_text()
     assert tree_digest(site) == from_nothing(project, tmp_path)
+
+
+def test_a_replaced_site_that_cannot_be_kept_leaves_an_index_with_the_new_times(
+    project, monkeypatch
+):
+    """Deleting the replaced site changes the link count, so the ctime, of every file the
+    new site shares with it: the index records the times as they are after."""
+    from generator.load.settings import load_settings
+    from generator.site import build as site_build
+
+    def cannot_keep(old: Path, spare: Path) -> bool:
+        shutil.rmtree(old)
+        return False
+
+    monkeypatch.setattr(site_build, "keep_as_spare", cannot_keep)
+    result = site_build.build_site(
+        project, as_of=dt.date.fromisoformat(AS_OF), settings=load_settings(project)
+    )
+    assert result.rendered == uncached_pages(project)
+    assert not (project / ".site.spare").exists()
+    monkeypatch.undo()
+    assert rendered(build(project)) == uncached_pages(project)
 
 
 def test_a_case_deleted_leaves_nothing_of_it_from_the_spare(project, tmp_path):

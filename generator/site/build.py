@@ -121,7 +121,7 @@ def _build_locked(
             add_to_search_index(new_site, rendering.data_pages)
             add_to_sitemap(new_site, rendering.data_pages, Layout.CASE.url, as_of)
         move_into(downloads, new_site)
-        _swap_into_place(new_site, root / site_dir)
+        kept = _swap_into_place(new_site, root / site_dir)
     except jinja2.TemplateError as exc:
         raise BuildFailed(f"{active()} failed: theme template: {template_error(exc)}") from exc
     except (MkDocsException, OSError) as exc:
@@ -129,7 +129,9 @@ def _build_locked(
     finally:
         for folder in (new_site, downloads):
             shutil.rmtree(folder, ignore_errors=True)
-    index.save(restat(rows, root / site_dir))
+    # The files linked from the replaced site keep their times while it is kept as the spare;
+    # deleting it changed their link count, and so their ctime.
+    index.save(rows if kept else restat(rows, root / site_dir))
     data = gathered.data
     return BuildResult(
         root / site_dir,
@@ -378,7 +380,7 @@ def move_into(source: Path, target: Path) -> None:
 
 
 def restat(rows: list[tuple[str, list]], site: Path) -> list[tuple[str, list]]:
-    """The index rows with each file's stat as it is now, in the site in place: removing
+    """The index rows with each file's stat as it is now, in the site in place: deleting
     the previous site changed the times of the files linked from it (their link count)."""
     fresh = []
     for relative, row in rows:
@@ -389,9 +391,9 @@ def restat(rows: list[tuple[str, list]], site: Path) -> list[tuple[str, list]]:
     return fresh
 
 
-def _swap_into_place(new: Path, target: Path) -> None:
+def _swap_into_place(new: Path, target: Path) -> bool:
     """Replace `target` by `new`; the old site stays until the new one is complete, and
-    then is kept as the next build's spare."""
+    then is kept as the next build's spare. Returns False when it had to be deleted."""
     old = target.with_name(f"{target.name}.old-{os.getpid()}")
     if target.exists():
         target.rename(old)
@@ -401,8 +403,7 @@ def _swap_into_place(new: Path, target: Path) -> None:
         if old.exists():
             old.rename(target)
         raise
-    if old.exists():
-        keep_as_spare(old, spare_of(target))
+    return keep_as_spare(old, spare_of(target)) if old.exists() else True
 
 
 @dataclass(frozen=True)

@@ -31,6 +31,7 @@ from generator.errors import BuildFailed
 from generator.export import calendars, feeds
 from generator.export.downloads import case_files, case_paths
 from generator.export.publisher import Publisher
+from generator.load.cache import FileStamp
 from generator.model.tracker import Tracker
 from generator.model.values import Case
 from generator.site.plan import Page
@@ -128,7 +129,8 @@ def _write_range(job: DataPageJob, start: int, stop: int) -> tuple[list[tuple[st
     rendered from their templates."""
     rows: list[tuple[str, list]] = []
     rendered = 0
-    made: set[Path] = set()
+    made: set[str] = set()
+    site, previous = os.fspath(job.site), os.fspath(job.previous)  # strings: no Path per file
     for page in job.pages[start:stop]:
         case = page.context.get("case") if job.case_files and page.layout is Layout.CASE else None
         added = job.case_files.added.get(case.file) if job.case_files and case else None
@@ -137,17 +139,17 @@ def _write_range(job: DataPageJob, start: int, stop: int) -> tuple[list[tuple[st
             (page.source, page.template, page.title, page.description, page.brand, added),
             page.context,
         )
-        target = job.site / page.output
-        if target.parent not in made:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            made.add(target.parent)
+        target = f"{site}/{page.output}"
+        _make_folder(target, made)
         if case is not None:
             rows += _write_case_files(job, case, key, made)
-        fresh = job.index.fresh(page.output, key, job.previous)
+        fresh = job.index.fresh(page.output, key, previous)
         row = job.index.entries.get(page.output) if fresh else None
-        if row is not None and job.same_build and _link(job.previous / page.output, target):
-            rows.append((page.output, [*Rendered.of(key, target).row(), *row[5:]]))
-            continue
+        if row is not None and job.same_build:
+            stat = _link(f"{previous}/{page.output}", target)
+            if stat is not None:
+                rows.append((page.output, [key, *FileStamp.of(stat), *row[5:]]))
+                continue
         body = _body_from(job, page, row) if row is not None else None
         shape = row[6] if body is not None and row is not None else None
         if body is None:
@@ -164,22 +166,29 @@ def _write_range(job: DataPageJob, start: int, stop: int) -> tuple[list[tuple[st
     return rows, rendered
 
 
+def _make_folder(target: str, made: set[str]) -> None:
+    """Make the folder of `target` once per worker."""
+    folder = target.rpartition("/")[0]
+    if folder not in made:
+        os.makedirs(folder, exist_ok=True)
+        made.add(folder)
+
+
 def _write_case_files(
-    job: DataPageJob, case: Case, key: str, made: set[Path]
+    job: DataPageJob, case: Case, key: str, made: set[str]
 ) -> list[tuple[str, list]]:
     """Write the case's feed and calendar (while it is open); files recorded under this key
     by a build with the same stamps are linked from the previous site."""
     assert job.case_files is not None
     data, by = job.case_files.data, job.case_files.by
+    site, previous = os.fspath(job.site), os.fspath(job.previous)
     names = case_paths(case)
     for name in names:
-        folder = (job.site / name).parent
-        if folder not in made:
-            folder.mkdir(parents=True, exist_ok=True)
-            made.add(folder)
-    fresh = job.same_build and all(job.index.fresh(n, key, job.previous) for n in names)
-    if fresh and all(_link(job.previous / n, job.site / n) for n in names):
-        return [(n, Rendered.of(key, job.site / n).row()) for n in names]
+        _make_folder(f"{site}/{name}", made)
+    if job.same_build and all(job.index.fresh(n, key, previous) for n in names):
+        stats = [_link(f"{previous}/{n}", f"{site}/{n}") for n in names]
+        if all(stats):
+            return [(n, [key, *FileStamp.of(st)]) for n, st in zip(names, stats, strict=True)]
     events = feeds.case_events(data, by, case, job.case_files.added.get(case.file))
     ics = {case.id: calendars.case_events(data, case, by)} if case.status == "open" else {}
     try:
@@ -189,9 +198,10 @@ def _write_case_files(
         raise BuildFailed(f"{TEMPLATES_DIR}: {template_error(exc)}") from None
     rows = []
     for name, content in files.items():
-        target = job.site / name
+        target = f"{site}/{name}"
         _clear(target)  # the spare's copy, or a link made above before another failed
-        target.write_bytes(content.encode() if isinstance(content, str) else content)
+        with open(target, "wb") as f:
+            f.write(content.encode() if isinstance(content, str) else content)
         rows.append((name, Rendered.of(key, target).row()))
     return rows
 
@@ -208,29 +218,31 @@ def _body_from(job: DataPageJob, page: Page, row: list) -> str | None:
     return body.decode() if body is not None else None
 
 
-def _clear(target: Path) -> None:
+def _clear(target: str) -> None:
     """Remove what the spare left where a file goes, if anything: a file (only unlinked:
     it may be the site in place's too), or a folder someone put there."""
     try:
-        target.unlink()
+        os.unlink(target)
     except FileNotFoundError:
         pass
     except IsADirectoryError:
         shutil.rmtree(target)
 
 
-def _link(source: Path, target: Path) -> bool:
-    """Link the previous site's file into the new site; copy it where the two cannot share
-    it (another file system). A file the spare left there is kept when it is that very
-    file (same inode), and otherwise removed first: never written through, since it may
-    share its inode with a file of the site in place."""
+def _link(source: str, target: str) -> os.stat_result | None:
+    """Link the previous site's file into the new site (copy it where the two cannot share
+    it: another file system), and return the new file's stat; None when it cannot be had.
+
+    A file the spare left there is kept when it is that very file (same inode), and
+    otherwise removed first: never written through, since it may share its inode with a
+    file of the site in place."""
     try:
         there, wanted = os.lstat(target), os.stat(source)
     except FileNotFoundError:
         pass
     else:
         if (there.st_ino, there.st_dev) == (wanted.st_ino, wanted.st_dev):
-            return True
+            return there
         _clear(target)
     try:
         os.link(source, target)
@@ -238,8 +250,8 @@ def _link(source: Path, target: Path) -> bool:
         try:
             shutil.copy2(source, target)
         except OSError:
-            return False
-    return True
+            return None
+    return os.stat(target)
 
 
 def write_data_pages(

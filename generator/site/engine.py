@@ -6,13 +6,15 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import os
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
+from typing import Any
 
 from mkdocs.commands.build import build as mkdocs_build
 from mkdocs.config import load_config
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import MkDocsException
+from mkdocs.utils.yaml import yaml_load
 
 from generator.errors import BuildFailed, SettingsError
 from generator.i18n import Language
@@ -33,9 +35,11 @@ def configure(
             site_name=name,
             site_url=site_url or None,
         )
+        with open(root / config_file, "rb") as fd:  # as written: load_config merged the rest in
+            written = yaml_load(fd)
     except MkDocsException as exc:
         raise BuildFailed(f"{config_file}: {exc}") from exc
-    refuse_moved_settings(config, config_file)
+    refuse_moved_settings(written, config_file)
     return config
 
 
@@ -120,10 +124,9 @@ UNKEPT_TOML_KEYS = {"site_name": "name", "site_url": "site_url", "site_descripti
 """Settings of mkdocs.yml that unkept.toml holds instead (a fork edits one file)."""
 
 
-def refuse_moved_settings(config: MkDocsConfig, config_file: str) -> None:
-    """A setting unkept.toml now holds, still in mkdocs.yml, is an error rather than a value
-    silently ignored."""
-    written = config.user_configs[0] if config.user_configs else {}
+def refuse_moved_settings(written: Mapping[str, Any], config_file: str) -> None:
+    """A setting unkept.toml now holds, still in mkdocs.yml (`written`), is an error rather
+    than a value silently ignored."""
     moved = [key for key in UNKEPT_TOML_KEYS if key in written]
     theme = written.get("theme")
     if isinstance(theme, dict) and "language" in theme:

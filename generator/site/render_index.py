@@ -117,13 +117,13 @@ class RenderIndex:
         entries, _, ignored = read_index(path, MAGIC)
         return cls(path, entries, ignored)
 
-    def fresh(self, relative: str, key: str, folder: Path) -> bool:
+    def fresh(self, relative: str, key: str, folder: str | Path) -> bool:
         """Whether `folder`/`relative` is the file rendered for `key`, untouched since."""
         row = self.entries.get(relative)
         if not row or row[0] != key:
             return False
         try:
-            return Rendered.of(key, folder / relative).row() == row[:5]
+            return list(FileStamp.of(os.stat(f"{folder}/{relative}"))) == row[1:5]
         except OSError:
             return False
 

@@ -55,31 +55,43 @@ def remove_stale(site: Path, trees: Iterable[str], kept: set[str]) -> int:
     """Delete the files of the moved `trees` that this build did not keep or write (a
     deleted case's page, a closed case's calendar) and the folders left empty; returns how
     many files went."""
-    return sum(_remove_stale(site, tree, kept) for tree in trees)
+    return sum(_remove_stale(f"{site}/", tree, kept)[0] for tree in trees)
 
 
-def _remove_stale(site: Path, relative: str, kept: set[str]) -> int:
-    removed = 0
-    with os.scandir(site / relative) as entries:
+def _remove_stale(site: str, relative: str, kept: set[str]) -> tuple[int, bool]:
+    """(files removed, whether anything is left) under `relative`."""
+    removed, left = 0, False
+    with os.scandir(site + relative) as entries:
         for entry in entries:
             name = f"{relative}/{entry.name}"
             if entry.is_dir(follow_symlinks=False):
-                removed += _remove_stale(site, name, kept)
-                with contextlib.suppress(OSError):  # not empty: a kept page is in it
-                    os.rmdir(entry.path)
-            elif name not in kept:
+                gone, stays = _remove_stale(site, name, kept)
+                removed += gone
+                if stays:
+                    left = True
+                else:
+                    try:
+                        os.rmdir(entry.path)
+                    except OSError:  # something came in meanwhile: it stays
+                        left = True
+            elif name in kept:
+                left = True
+            else:
                 os.unlink(entry.path)
                 removed += 1
-    return removed
+    return removed, left
 
 
-def keep_as_spare(old: Path, spare: Path) -> None:
-    """Keep the replaced site as the next build's spare; delete it where it cannot be."""
+def keep_as_spare(old: Path, spare: Path) -> bool:
+    """Keep the replaced site as the next build's spare; delete it where it cannot be
+    (returns False then)."""
     remove(spare)
     try:
         old.rename(spare)
     except OSError:
         remove(old)
+        return False
+    return True
 
 
 def remove(folder: Path) -> None:
