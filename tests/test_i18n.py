@@ -155,6 +155,45 @@ def test_messages_without_values_read_the_same_translated_when_compiled(code, so
     assert "resolve('label')" not in compiled
 
 
+def test_a_template_compiled_in_one_language_is_never_served_in_another(tmp_path, monkeypatch):
+    """Compiled code holds the messages FixedMessages translated, so the compiled templates
+    cache keeps a template per language; a build loads it instead of compiling it again."""
+    import tempfile
+
+    import jinja2
+
+    from generator.site.templates import environment
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))  # Jinja's folder, empty
+    templates = tmp_path / "templates"
+    shutil.copytree(TEMPLATES / "locale", templates / "locale")
+    (templates / "word.j2").write_text('{{ _("Brand") }}')
+
+    def render(code: str) -> str:
+        return (
+            environment(templates, Language.load(templates, code)).get_template("word.j2").render()
+        )
+
+    assert (render("en"), render("fr")) == ("Brand", "Marque")
+    assert len(list(tmp_path.glob("_jinja2-cache-*/__unkept_*.cache"))) == 2
+
+    def compile_again(*args, **kwargs):
+        raise AssertionError("compiled again")
+
+    monkeypatch.setattr(jinja2.Environment, "compile", compile_again)
+    assert (render("fr"), render("en")) == ("Marque", "Brand")
+
+
+def test_a_compiled_templates_folder_that_cannot_be_written_compiles_as_before(tmp_path):
+    from generator.site.templates import CompiledTemplates, environment
+
+    env = environment(TEMPLATES, Language.load(TEMPLATES, "fr"))
+    env.bytecode_cache = CompiledTemplates(str(tmp_path / "gone"))  # no such folder
+    assert env.from_string('{{ _("Brand") }}').render() == "Marque"
+    assert env.get_template("files/badge.svg.j2") is not None
+    assert not (tmp_path / "gone").exists()
+
+
 @pytest.mark.parametrize(
     ("code", "day", "money", "percent", "delay", "country"),
     [

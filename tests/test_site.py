@@ -1210,6 +1210,29 @@ def test_the_demo_builds_the_same_on_properdocs(demo_built, tmp_path):
     assert engines == {b"mkdocs-ProperDocs 1.6.7, mkdocs-material-9.8.2"}
 
 
+def test_a_build_loads_the_templates_an_earlier_build_compiled(demo_built, tmp_path, monkeypatch):
+    """The site's templates and the theme's are compiled once into Jinja's folder for the
+    user; a later build loads them, and makes the same site."""
+    root, _ = demo_built
+    copy = tmp_path / "project"
+    shutil.copytree(root, copy, ignore=shutil.ignore_patterns("site", "docs", ".unkept-*"))
+    (tmp_path / "tmp").mkdir()
+    monkeypatch.setenv("TMPDIR", str(tmp_path / "tmp"))
+
+    def compiled() -> dict[str, int]:
+        found = (tmp_path / "tmp").glob("_jinja2-cache-*/__unkept_*.cache")
+        return {p.name: p.stat().st_mtime_ns for p in found}
+
+    assert build(copy).returncode == 0
+    first, site = compiled(), tree_digest(copy / "site")
+    assert len({name.split("_")[3] for name in first}) == 2  # the site's and the theme's
+    for made in ("site", ".site.spare", ".unkept-cache", "docs"):
+        shutil.rmtree(copy / made, ignore_errors=True)
+    assert build(copy).returncode == 0
+    assert compiled() == first  # loaded: none compiled and written again
+    assert tree_digest(copy / "site") == site
+
+
 def test_an_unknown_engine_is_a_settings_error(project, run):
     (project.root / "unkept.toml").write_text("[unkept]\nengine = 'zensical'\n")
     result = run("--root", project.root, "build", "--as-of", AS_OF)

@@ -10,15 +10,19 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
+import jinja2
+import mkdocs
 from mkdocs.commands.build import build as mkdocs_build
 from mkdocs.config import load_config
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import MkDocsException
+from mkdocs.plugins import BasePlugin
 from mkdocs.utils.yaml import yaml_load
 
 from generator.errors import BuildFailed, SettingsError
 from generator.i18n import Language
 from generator.site.plan import TAGLINE
+from generator.site.templates import compiled_templates
 
 
 def configure(
@@ -40,7 +44,26 @@ def configure(
     except MkDocsException as exc:
         raise BuildFailed(f"{config_file}: {exc}") from exc
     refuse_moved_settings(written, config_file)
+    theme = config.theme
+    # `mkdocs` is properdocs when that engine was chosen: its name and version tell.
+    cache = compiled_templates(
+        "theme", mkdocs.__name__, mkdocs.__version__, str(theme.name), str(theme.locale)
+    )
+    if cache is not None:
+        config.plugins["unkept-compiled-templates"] = CompiledTheme(cache)
     return config
+
+
+class CompiledTheme(BasePlugin):
+    """Gives the theme's template environment the compiled templates cache (MkDocs' `env`
+    event), so a build loads the theme's templates compiled instead of compiling them."""
+
+    def __init__(self, cache: jinja2.BytecodeCache) -> None:
+        self.cache = cache
+
+    def on_env(self, env: jinja2.Environment, /, *, config: Any, files: Any) -> jinja2.Environment:
+        env.bytecode_cache = self.cache
+        return env
 
 
 def build(config: MkDocsConfig, as_of: dt.date) -> None:

@@ -7,6 +7,8 @@ untouched, so no contributor text is ever interpreted as Markdown.
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import json
 import weakref
 from collections.abc import Mapping
@@ -14,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+import jinja2.bccache
 import jinja2.ext
 from jinja2.lexer import TOKEN_LPAREN, TOKEN_NAME, TOKEN_PIPE, TOKEN_RPAREN, TOKEN_STRING, Token
 from jinja2.runtime import Context
@@ -22,6 +25,7 @@ from markupsafe import Markup, escape
 
 from generator.i18n import Language
 from generator.i18n.words import translated
+from generator.load.cache import generator_key
 
 TEMPLATES_DIR = "site_templates"
 _CHOSEN: weakref.WeakKeyDictionary[jinja2.Environment, dict[tuple[str, str], jinja2.Template]] = (
@@ -53,11 +57,44 @@ def environment(templates: Path, language: Language) -> jinja2.Environment:
         keep_trailing_newline=True,
         auto_reload=False,  # templates do not change during a build: no stat per page
         extensions=["jinja2.ext.i18n", FixedMessages],
+        # Compiled code holds the messages FixedMessages translated: cached per language.
+        bytecode_cache=compiled_templates(
+            "pages", generator_key(), language.code, language.catalogue, language.digest
+        ),
     )
     install_language(env, language)
     env.filters["paragraphs"] = paragraphs
     env.filters["yaml_str"] = lambda s: Markup(json.dumps(str(s), ensure_ascii=True))
     return env
+
+
+class CompiledTemplates(jinja2.FileSystemBytecodeCache):
+    """Jinja's cache of compiled templates, which a build must never fail on: a file it
+    cannot read or write is a template compiled again."""
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        with contextlib.suppress(OSError):
+            super().load_bytecode(bucket)
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        with contextlib.suppress(OSError):
+            super().dump_bytecode(bucket)
+
+
+def compiled_templates(*identity: str) -> CompiledTemplates | None:
+    """The compiled templates cache for an environment that `identity` describes (what its
+    compiled code depends on beyond the template's own text, which Jinja checks).
+
+    Each build would otherwise compile every template it uses again: about 0.3 s for the
+    site's own and 0.25 s for the theme's. The files lie in Jinja's folder for the user
+    (in the temporary folder, private to the user, checked by Jinja), not in the project's
+    `.unkept-cache`, which CI shares between runs: no compiled code travels with a cache.
+    None where that folder cannot be had."""
+    digest = hashlib.blake2b("\0".join(identity).encode(), digest_size=12).hexdigest()
+    try:
+        return CompiledTemplates(pattern=f"__unkept_{digest}_%s.cache")
+    except (OSError, RuntimeError):  # RuntimeError: Jinja found the folder unsafe
+        return None
 
 
 class FixedMessages(jinja2.ext.Extension):
