@@ -129,7 +129,6 @@ def _write_range(job: DataPageJob, start: int, stop: int) -> tuple[list[tuple[st
     rendered from their templates."""
     rows: list[tuple[str, list]] = []
     rendered = 0
-    made: set[str] = set()
     site, previous = os.fspath(job.site), os.fspath(job.previous)  # strings: no Path per file
     for page in job.pages[start:stop]:
         case = page.context.get("case") if job.case_files and page.layout is Layout.CASE else None
@@ -140,9 +139,8 @@ def _write_range(job: DataPageJob, start: int, stop: int) -> tuple[list[tuple[st
             page.context,
         )
         target = f"{site}/{page.output}"
-        _make_folder(target, made)
         if case is not None:
-            rows += _write_case_files(job, case, key, made)
+            rows += _write_case_files(job, case, key)
         fresh = job.index.fresh(page.output, key, previous)
         row = job.index.entries.get(page.output) if fresh else None
         if row is not None and job.same_build:
@@ -158,33 +156,19 @@ def _write_range(job: DataPageJob, start: int, stop: int) -> tuple[list[tuple[st
             shape = body_shape(text)
             rendered += 1
         html, at = job.shells[page.layout].fill(page_values(page, body))
-        _clear(target)  # the spare's copy, which may share its inode with the site's
-        with open(target, "wb") as f:
-            f.write(html.encode())
+        _write_new(target, html.encode())
         body_start = len(html[:at].encode())
         rows.append((page.output, [*Rendered.of(key, target).row(), body_start, shape]))
     return rows, rendered
 
 
-def _make_folder(target: str, made: set[str]) -> None:
-    """Make the folder of `target` once per worker."""
-    folder = target.rpartition("/")[0]
-    if folder not in made:
-        os.makedirs(folder, exist_ok=True)
-        made.add(folder)
-
-
-def _write_case_files(
-    job: DataPageJob, case: Case, key: str, made: set[str]
-) -> list[tuple[str, list]]:
+def _write_case_files(job: DataPageJob, case: Case, key: str) -> list[tuple[str, list]]:
     """Write the case's feed and calendar (while it is open); files recorded under this key
     by a build with the same stamps are linked from the previous site."""
     assert job.case_files is not None
     data, by = job.case_files.data, job.case_files.by
     site, previous = os.fspath(job.site), os.fspath(job.previous)
     names = case_paths(case)
-    for name in names:
-        _make_folder(f"{site}/{name}", made)
     if job.same_build and all(job.index.fresh(n, key, previous) for n in names):
         stats = [_link(f"{previous}/{n}", f"{site}/{n}") for n in names]
         if all(stats):
@@ -199,9 +183,7 @@ def _write_case_files(
     rows = []
     for name, content in files.items():
         target = f"{site}/{name}"
-        _clear(target)  # the spare's copy, or a link made above before another failed
-        with open(target, "wb") as f:
-            f.write(content.encode() if isinstance(content, str) else content)
+        _write_new(target, content.encode() if isinstance(content, str) else content)
         rows.append((name, Rendered.of(key, target).row()))
     return rows
 
@@ -229,6 +211,20 @@ def _clear(target: str) -> None:
         shutil.rmtree(target)
 
 
+def _write_new(target: str, content: bytes) -> None:
+    """Write `target` as a new file: what the spare left there is removed first (it may
+    share its inode with the site in place's file), and its folder made when missing (the
+    spare's folders are there in a rebuild: no call for each)."""
+    _clear(target)
+    try:
+        with open(target, "wb") as f:
+            f.write(content)
+    except FileNotFoundError:
+        os.makedirs(os.path.dirname(target), exist_ok=True)
+        with open(target, "wb") as f:
+            f.write(content)
+
+
 def _link(source: str, target: str) -> os.stat_result | None:
     """Link the previous site's file into the new site (copy it where the two cannot share
     it: another file system), and return the new file's stat; None when it cannot be had.
@@ -245,7 +241,11 @@ def _link(source: str, target: str) -> os.stat_result | None:
             return there
         _clear(target)
     try:
-        os.link(source, target)
+        try:
+            os.link(source, target)
+        except FileNotFoundError:  # its folder, unless the source went
+            os.makedirs(os.path.dirname(target), exist_ok=True)
+            os.link(source, target)
     except OSError:
         try:
             shutil.copy2(source, target)
