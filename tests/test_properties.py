@@ -15,6 +15,7 @@ from generator.model.statuses import (
     KeptPer,
     Status,
     overdue_on,
+    overdue_span,
     promise_status,
     snapshot,
 )
@@ -208,3 +209,16 @@ def test_overdue_on_a_past_day_equals_the_engine_on_a_snapshot(case, offset, bac
         promise_status(then, then.promises[0], day).status == Status.OVERDUE
     )
     assert overdue_on(case, today, day) == expected
+
+
+@given(cases(), days, days)
+def test_an_overdue_span_holds_exactly_the_days_overdue_on_says(case, offset, back):
+    as_of = START + dt.timedelta(days=offset)
+    day = as_of - dt.timedelta(days=back)
+    today = promise_status(case, case.promises[0], as_of)
+    span = overdue_span(case, today)
+    if span is None:  # a claim may stand: only asked day by day
+        assert case.brand_reply
+        assert case.promises[0].claim_rejected is None
+    else:
+        assert (span[0] <= day < span[1]) == overdue_on(case, today, day)

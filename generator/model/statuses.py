@@ -258,6 +258,28 @@ def snapshot(case: Case, day: dt.date) -> Case:
     )
 
 
+def overdue_span(
+    case: Case,
+    status: PromiseStatus,
+    *,
+    stale_days: int = DEFAULT_STALE_DAYS,
+    confirm_days: int = DEFAULT_CONFIRM_DAYS,
+) -> tuple[dt.date, dt.date] | None:
+    """The days on which `overdue_on` is true, as `(first, end)`, `end` excluded (empty
+    when `first >= end`): one answer for every day a chart asks. None while a claim of the
+    brand's may stand, whose answer depends on the day: ask `overdue_on` then."""
+    promise = case.promises[status.index]
+    if case.brand_reply and promise.claim_rejected is None:
+        return None
+    first = max(promise.made.day, status.due + dt.timedelta(days=1))
+    end = stale_from(case, stale_days)
+    if promise.kept is not None:
+        end = min(end, promise.kept.day)
+    if not case.is_open and case.closed_on is not None:
+        end = min(end, case.closed_on)
+    return first, end
+
+
 def overdue_on(
     case: Case,
     status: PromiseStatus,

@@ -21,6 +21,7 @@ from generator.model.statuses import (
     PromiseStatus,
     case_statuses,
     overdue_on,
+    overdue_span,
 )
 from generator.model.values import CATEGORIES, Brand, Case
 
@@ -151,14 +152,27 @@ def overdue_history(
     stale_days: int = DEFAULT_STALE_DAYS,
     confirm_days: int = DEFAULT_CONFIRM_DAYS,
 ) -> list[tuple[str, int]]:
-    """How many promises were overdue at the end of each of `days`, from today's data."""
-    live = [(c, s) for c in cases if not c.is_withdrawn for s in statuses[c.id]]
+    """How many promises were overdue at the end of each of `days`, from today's data.
+
+    Each promise's overdue days are one span, found once (`overdue_span`), but where a
+    brand's claim may stand: those are asked day by day."""
+    spans, asked = [], []
+    for case in cases:
+        if case.is_withdrawn:
+            continue
+        for status in statuses[case.id]:
+            span = overdue_span(case, status, stale_days=stale_days, confirm_days=confirm_days)
+            if span is None:
+                asked.append((case, status))
+            elif span[0] < span[1]:
+                spans.append(span)
     return [
         (
             day.isoformat()[:7],
-            sum(
+            sum(1 for first, end in spans if first <= day < end)
+            + sum(
                 1
-                for c, s in live
+                for c, s in asked
                 if overdue_on(c, s, day, stale_days=stale_days, confirm_days=confirm_days)
             ),
         )
