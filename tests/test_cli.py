@@ -217,3 +217,21 @@ def test_today_is_the_date_in_the_trackers_time_zone(project, run):
     after = dt.datetime.now(zoneinfo.ZoneInfo("Pacific/Kiritimati")).date()
     assert result.code == 0
     assert result.out.strip() in {before.isoformat(), after.isoformat()}
+
+
+def test_the_command_leaves_its_objects_to_reference_counting_at_exit():
+    """Python's shutdown collected over everything a build left alive (0.7 s of a 7 s
+    rebuild at 10,000 cases): `main` freezes it all at exit instead."""
+    import subprocess
+    import sys
+
+    script = (
+        "import atexit, gc\n"
+        "atexit.register(lambda: print(gc.get_freeze_count() > 1000))\n"  # runs last
+        "from generator.cli import main\n"
+        "main(['--version'])\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True, cwd=REPO
+    ).stdout
+    assert out.splitlines()[-1] == "True"

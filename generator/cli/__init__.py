@@ -7,6 +7,8 @@ invalid or the work failed, 2 when the command itself is wrong.
 
 from __future__ import annotations
 
+import atexit
+import gc
 import logging
 import sys
 from collections.abc import Sequence
@@ -108,6 +110,7 @@ for command in (
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit status."""
+    atexit.register(_leave_the_rest_to_reference_counting)
     try:
         return int(
             unkept.main(
@@ -128,3 +131,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:  # `unkept status | head`
         sys.stderr.close()
         return ExitStatus.OK
+
+
+def _leave_the_rest_to_reference_counting() -> None:
+    """At exit, move every object out of the cyclic garbage collector's reach: Python's
+    shutdown otherwise collected over everything a command leaves alive, 0.7-0.8 s of a
+    7 s rebuild at 10,000 cases. Reference counting still frees it all, and every file is
+    closed by then (each write is a `with` block or an atomic replace)."""
+    gc.freeze()
