@@ -797,9 +797,11 @@ def test_ranking_page_shows_the_top_brands_and_points_to_the_csv(tmp_path, monke
         site_url="https://unkept.example/",
         archived={},
     )
-    render.render_docs(tmp_path, rendering, templates)
+    held = render.render_docs(tmp_path, rendering, templates)
     page = (tmp_path / "ranking" / "index.md").read_text()
-    assert page.count('<td data-col="rank"') == 2
+    (table,) = held["ranking/index.html"]  # held back from the engine, put in after it
+    assert '<div data-unkept-held="0"></div>' in page
+    assert table.count('<td data-col="rank"') == 2
     assert "The 2 brands with the most unresolved promises are shown here, of 4" in page
     downloads = tmp_path / "downloads"
     write_downloads(
@@ -1155,13 +1157,13 @@ def test_every_page_searches_through_unkept_worker_with_materials_own(site):
 def test_no_shell_or_marker_reaches_the_site(site):
     """The shells are taken out of the site, the search index and the sitemap, and no
     marker is left in any file a reader can download."""
-    from generator.site.shells import TRACES
+    from generator.site import held_back, shells
 
     assert not list(site.rglob("*_unkept_shell_*"))
     for path in site.rglob("*"):
         if path.is_file() and path.suffix in {".html", ".json", ".xml", ".ics", ".csv", ".svg"}:
             text = path.read_text("utf-8", errors="replace")
-            assert not any(trace in text for trace in TRACES), path
+            assert not any(trace in text for trace in shells.TRACES + held_back.TRACES), path
     locations = set(searched(site))
     assert "cases/velora-lost-luggage/" in locations
     assert "brands/velora-air/" in locations
@@ -1185,6 +1187,78 @@ def test_a_shell_is_filled_escaped_and_one_printed_wrongly_stops_the_build():
         Shell.parse(Layout.CASE, f"<main>{BODY}</main>")
     with pytest.raises(BuildFailed, match="printed 'x-unkept-shell' where unkept cannot fill"):
         Shell.parse(Layout.CASE, good + "<p>x-unkept-shell-tit</p>")  # cut by a filter
+
+
+def test_the_engine_never_sees_the_blocks_held_back_and_the_reader_gets_them_whole(site_root):
+    """The ranking's table and the lists of deadlines reach the built pages byte for byte,
+    though the engine built the pages (and their search entries) from placeholders."""
+    site = site_root / "site"
+    ranking = (site / "ranking/index.html").read_text()
+    docs = (site_root / "docs/ranking/index.md").read_text()
+    assert '<div data-unkept-held="0"></div>' in docs
+    assert "<table" not in docs
+    rows = [
+        html.unescape(r) for r in re.findall(r'<td data-col="brand" data-value="([^"]+)">', ranking)
+    ]
+    assert "<img src=x onerror=alert(1)> Evil & Co" in rows  # escaped in the page
+    assert "<img src=x" not in ranking
+    with (site / "data/brands.csv").open(newline="") as f:
+        assert rows == [row["brand"] for row in csv.DictReader(f)]
+    assert ranking.count('<div class="unkept-scroll" role="region"') == 1
+    assert ranking.count("</table>") == 1
+    deadlines = (site / "deadlines/index.html").read_text()
+    docs = (site_root / "docs/deadlines.md").read_text()
+    lists = deadlines.count('<div class="unkept-scroll" data-search-exclude>')
+    assert lists >= 1
+    assert docs.count("<div data-unkept-held=") == lists
+    assert "<tr><td>" not in docs
+    entry = searched(site)["ranking/"]
+    assert "Show all 17 columns" in entry["text"]
+    assert rows[0] not in entry["text"]
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        ("<p>a</p><!--unkept:held--><table>", "must come in pairs"),
+        ("<!--/unkept:held--><table></table>", "must come in pairs"),
+        ("<!--unkept:held--><!--unkept:held--><br><!--/unkept:held--><!--/unkept:held-->", "pairs"),
+    ],
+)
+def test_held_back_markers_that_do_not_pair_stop_the_build_naming_the_template(body, message):
+    from generator.errors import BuildFailed
+    from generator.site.held_back import hold_back
+
+    with pytest.raises(BuildFailed, match=f"^site_templates/pages/home.md.j2: .*{message}"):
+        hold_back(body, "site_templates/pages/home.md.j2")
+
+
+def test_held_back_blocks_go_back_whole_and_a_placeholder_printed_twice_stops_the_build(
+    tmp_path,
+):
+    from generator.errors import BuildFailed
+    from generator.site.held_back import hold_back, put_back
+
+    body = "<h1>T</h1>\n<!--unkept:held--><table>a &amp; b</table><!--/unkept:held-->\n<p>x</p>"
+    body += "<!--unkept:held--><ul><li>2</li></ul><!--/unkept:held-->"
+    engine_gets, blocks = hold_back(body, "t")
+    assert blocks == ("<table>a &amp; b</table>", "<ul><li>2</li></ul>")
+    assert "<table" not in engine_gets
+    assert "unkept:held" not in engine_gets
+    assert hold_back("<p>none</p>", "t") == ("<p>none</p>", ())
+    page = tmp_path / "p/index.html"
+    page.parent.mkdir()
+    page.write_text(f"<html>{engine_gets}</html>")
+    put_back(tmp_path, {"p/index.html": blocks})
+    assert (
+        page.read_text()
+        == f"<html>{body.replace('<!--unkept:held-->', '').replace('<!--/unkept:held-->', '')}</html>"
+    )
+    page.write_text(f"<html>{engine_gets}{engine_gets}</html>")
+    with pytest.raises(BuildFailed, match="printed block 1 of the page 2 times, not once"):
+        put_back(tmp_path, {"p/index.html": blocks})
+    with pytest.raises(BuildFailed, match=r"did not build q/index\.html"):
+        put_back(tmp_path, {"q/index.html": blocks})
 
 
 def test_the_demo_builds_the_same_on_properdocs(demo_built, tmp_path):

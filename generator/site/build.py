@@ -4,10 +4,11 @@ Reads top to bottom as the build: load and check every file (stopping with the s
 as `unkept check`) and compute statuses and figures; then, while a worker saves the
 validation cache and writes the downloads (open data, feeds, calendars) from those figures,
 render the documents and one shell per data-page layout into the docs folder, run the real
-site engine (MkDocs, strict) into a temporary folder, fill every case and brand page into
-its shell (reusing the files the site it replaces shares with its spare, the site before),
-add them to the search index and the sitemap, and only then swap the folder into place, so
-a failed build leaves the previous site untouched; that one becomes the next spare.
+site engine (MkDocs, strict) into a temporary folder, put back the large generated blocks
+held back from it (the ranking's tables, the lists of deadlines), fill every case and brand
+page into its shell (reusing the files the site it replaces shares with its spare, the site
+before), add them to the search index and the sitemap, and only then swap the folder into
+place, so a failed build leaves the previous site untouched; that one becomes the next spare.
 """
 
 from __future__ import annotations
@@ -41,6 +42,7 @@ from generator.model.tracker import Tracker, compute
 from generator.site import engine
 from generator.site.data_pages import CaseFiles, write_data_pages
 from generator.site.engine_choice import active
+from generator.site.held_back import put_back
 from generator.site.links import ISSUE_FORM, GitHubLinks
 from generator.site.listings import add_to_search_index, add_to_sitemap
 from generator.site.render import Rendering, commit_text, prepare, render_docs, template_error
@@ -99,12 +101,13 @@ def _build_locked(
         with beside(save_and_write_downloads, (gathered, downloads)):
             try:
                 with collector_paused():
-                    rendering, documents = render_documents(gathered, root, settings)
+                    rendering, held = render_documents(gathered, root, settings)
             except OSError as exc:  # the docs folder could not be written
                 raise BuildFailed(os_error_text(exc, root)) from None
             engine_started = time.perf_counter()
             engine.build(gathered.config, as_of)
             engine_seconds = time.perf_counter() - engine_started
+            put_back(new_site, held)
             shells = take_shells(new_site)
             index.discard()  # the previous site's files are reused from here
             trees = take_spare(spare_of(root / site_dir), new_site)
@@ -140,7 +143,7 @@ def _build_locked(
         len(data.brands),
         len(data.cases),
         len(rendering.pages),
-        documents + rendered,
+        len(rendering.documents) + rendered,
         time.perf_counter() - started - engine_seconds,
         engine_seconds,
         active(),
@@ -221,10 +224,12 @@ def gather(root: Path, *, as_of: dt.date, settings: Settings, config_file: str) 
     return Gathered(config, data, publisher, templates, added, archived, cache)
 
 
-def render_documents(gathered: Gathered, root: Path, settings: Settings) -> tuple[Rendering, int]:
+def render_documents(
+    gathered: Gathered, root: Path, settings: Settings
+) -> tuple[Rendering, dict[str, tuple[str, ...]]]:
     """Plan every page, write the documents and shells into docs/ for the engine, and give
     its configuration the navigation and the values the theme prints. Returns the plan and
-    the number of documents."""
+    the blocks held back from the engine, by page file."""
     data, language = gathered.data, gathered.publisher.language
     try:
         rendering = prepare(
@@ -236,7 +241,7 @@ def render_documents(gathered: Gathered, root: Path, settings: Settings) -> tupl
             archived=gathered.archived,
             links=github_links(root, settings, language.catalogue),
         )
-        documents = render_docs(root / "docs", rendering, gathered.templates)
+        held = render_docs(root / "docs", rendering, gathered.templates)
     except jinja2.TemplateError as exc:  # files/ templates, outside the page loop
         raise BuildFailed(f"{TEMPLATES_DIR}: {template_error(exc)}") from exc
     config = gathered.config
@@ -249,7 +254,7 @@ def render_documents(gathered: Gathered, root: Path, settings: Settings) -> tupl
         "reproducible": data.commit != "uncommitted" and not data.commit.endswith("+changes"),
         "t": engine.theme_strings(language),
     }
-    return rendering, documents
+    return rendering, held
 
 
 def save_and_write_downloads(state: tuple[Gathered, Path]) -> None:

@@ -24,6 +24,7 @@ from generator.load.archive_records import Record
 from generator.model.ranking import MIN_DECIDED_FOR_RATE
 from generator.model.tracker import Tracker
 from generator.model.values import CATEGORIES
+from generator.site.held_back import hold_back
 from generator.site.links import GitHubLinks
 from generator.site.plan import RANKING_ROWS, Page, site_pages
 from generator.site.render_index import (
@@ -193,12 +194,17 @@ def prepare(
     return Rendering(env, pages, language.catalogue, build, stamps)
 
 
-def render_docs(docs: Path, rendering: Rendering, templates: Path) -> int:
+def render_docs(docs: Path, rendering: Rendering, templates: Path) -> dict[str, tuple[str, ...]]:
     """Write the documents, the shells and the assets under `docs`, for the site engine;
-    files of no page any more are removed. Returns the number of documents."""
+    files of no page any more are removed. Returns the blocks held back from the engine,
+    by page file (`held_back.put_back` puts them in the built pages)."""
     documents = rendering.documents
+    held = {}
     for page in documents:
         body = stamped(render_body(rendering, page), **rendering.stamps)
+        body, blocks = hold_back(body, f"{TEMPLATES_DIR}/pages/{page.template}")
+        if blocks:
+            held[page.output] = blocks
         _write(docs / page.source, front_matter(page) + body)
     for layout in Layout:
         _write(docs / layout.source, shell_source(layout))
@@ -206,7 +212,7 @@ def render_docs(docs: Path, rendering: Rendering, templates: Path) -> int:
     assets = (p.relative_to(templates).as_posix() for p in (templates / "assets").rglob("*"))
     keep = {page.source for page in documents} | {layout.source for layout in Layout}
     remove_others(docs, keep | set(assets))
-    return len(documents)
+    return held
 
 
 def commit_text(commit: str, language: Language) -> str:
