@@ -3,6 +3,7 @@ from its address, so that two forks never publish the same Atom or iCalendar id.
 
 from __future__ import annotations
 
+import functools
 import re
 import urllib.parse
 from dataclasses import dataclass
@@ -24,9 +25,10 @@ class Publisher:
     language: Language
     """The language of every text a reader sees."""
 
-    @property
+    @functools.cached_property
     def host(self) -> str:
-        """The site's host name; `localhost` for a site without an address."""
+        """The site's host name; `localhost` for a site without an address (parsed once:
+        every Atom id and iCalendar UID asks for it, 39,000 times at 10,000 cases)."""
         return urllib.parse.urlsplit(self.site_url).hostname or "localhost"
 
     @property

@@ -221,6 +221,9 @@ def gather(root: Path, *, as_of: dt.date, settings: Settings, config_file: str) 
     )
     added = git_added_days(root, settings.cases_dir)
     archived = load_records(root / ARCHIVE_FILE)
+    # The ranking's views, computed here once: pages and open data both read them, and the
+    # downloads' worker forked after this inherits them (making them took it 0.25 s).
+    data.views  # noqa: B018
     return Gathered(config, data, publisher, templates, added, archived, cache)
 
 
