@@ -4,7 +4,8 @@ They need nothing from MkDocs, and MkDocs nothing from them (pages link to them 
 which MkDocs does not check), so the build writes them straight into the new site, in a
 worker that runs while MkDocs builds the pages. A case's own feed and calendar
 (`case_files`) change with its page: the build writes them beside the page, on every core,
-and keeps them with it when it is unchanged.
+and keeps them with it when it is unchanged. A rebuild takes unchanged cases' open data
+back from the site in place (`open_data_index.py`).
 """
 
 from __future__ import annotations
@@ -17,17 +18,23 @@ from pathlib import Path
 import jinja2
 
 from generator.export import badges, calendars, feeds, opendata
+from generator.export.open_data_index import CASES_JSON, PROMISES_CSV, OpenDataIndex
 from generator.export.publisher import Publisher
 from generator.model.tracker import Tracker
 from generator.model.values import Case
 
-DATA_FILES: dict[str, Callable[[Tracker, Publisher], str | bytes]] = {
-    "data/cases.json": lambda data, by: opendata.cases_json(data),
-    "data/promises.csv": lambda data, by: opendata.promises_csv(data),
-    "data/brands.csv": lambda data, by: opendata.brands_csv(data.ranking),
-    "data/datapackage.json": lambda data, by: opendata.datapackage(data, by),
+DATA_FILES: dict[str, Callable[[Tracker, Publisher, OpenDataIndex | None], str | bytes]] = {
+    CASES_JSON: lambda data, by, index: opendata.cases_json(
+        data, index.line_of(data) if index else None
+    ),
+    PROMISES_CSV: lambda data, by, index: opendata.promises_csv(
+        data, index.rows_of(data) if index else None
+    ),
+    "data/brands.csv": lambda data, by, index: opendata.brands_csv(data.ranking),
+    "data/datapackage.json": lambda data, by, index: opendata.datapackage(data, by),
 }
-"""The open data files and what makes each one."""
+"""The open data files and what makes each one (taking unchanged cases' lines back from
+the previous build, with its open data index)."""
 
 
 def write_downloads(
@@ -38,19 +45,25 @@ def write_downloads(
     env: jinja2.Environment,
     added: Mapping[str, dt.date] | None = None,
     per_case: bool = True,
+    index: OpenDataIndex | None = None,
 ) -> list[str]:
     """Write every download under `folder`; returns their paths, relative to it. Without
-    `per_case`, each case's own feed and calendar are left to the caller (`case_files`)."""
+    `per_case`, each case's own feed and calendar are left to the caller (`case_files`);
+    with an open data `index`, unchanged cases are taken back from the previous build and
+    the index records this build's files (the caller saves it)."""
     written: list[str] = []
 
     def put(relative: str, content: str | bytes) -> None:
         path = folder / relative
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(content.encode() if isinstance(content, str) else content)
+        raw = content.encode() if isinstance(content, str) else content
+        path.write_bytes(raw)
         written.append(relative)
+        if index is not None:
+            index.wrote(relative, raw)
 
     for relative, make in DATA_FILES.items():
-        put(relative, make(data, by))
+        put(relative, make(data, by, index))
     for relative, content in opendata.view_csvs(data).items():
         put(f"data/{relative}", content)
     write_feeds(put, data, by, env=env, added=added or {}, per_case=per_case)

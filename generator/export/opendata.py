@@ -7,7 +7,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from generator import FORMAT_VERSION, __version__
@@ -25,12 +25,13 @@ LICENCE = {
 }
 
 
-def _csv(columns: Sequence[Column], rows: Sequence[Sequence[Any]]) -> str:
+def _csv(columns: Sequence[Column], rows: Sequence[Sequence[Any]], header: bool = True) -> str:
     out = io.StringIO()
     # Every text cell in quotes, numbers bare: a spreadsheet opening the file with another
     # separator (";" in French) cannot split a cell and read a formula in its second half.
     writer = csv.writer(out, lineterminator="\r\n", quoting=csv.QUOTE_NONNUMERIC)
-    writer.writerow([c.name for c in columns])
+    if header:
+        writer.writerow([c.name for c in columns])
     for row in rows:
         writer.writerow([cell(v, c) for v, c in zip(row, columns, strict=True)])
     return out.getvalue()
@@ -47,12 +48,21 @@ def promise_row(s: PromiseStatus, case: Case) -> list[Any]:
     return [c.value(s, promise) for c in PROMISE_COLUMNS]
 
 
-def promises_csv(data: Tracker) -> str:
-    """Every promise of every case not withdrawn, by case id then number."""
-    rows = [
-        promise_row(s, c) for c in data.cases if not c.is_withdrawn for s in data.statuses[c.id]
-    ]
-    return _csv(PROMISE_COLUMNS, rows)
+def promises_csv(data: Tracker, rows_of: Callable[[Case], str] | None = None) -> str:
+    """Every promise of every case not withdrawn, by case id then number (each case's rows
+    from `rows_of`, when given: `promise_rows`, or the previous build's)."""
+    rows_of = rows_of or (lambda case: promise_rows(case, data.statuses[case.id]))
+    return promises_header() + "".join(rows_of(c) for c in data.cases if not c.is_withdrawn)
+
+
+def promises_header() -> str:
+    """The first line of promises.csv: the columns' names."""
+    return _csv(PROMISE_COLUMNS, [])
+
+
+def promise_rows(case: Case, statuses: Sequence[PromiseStatus]) -> str:
+    """A case's rows of promises.csv, each ending in CRLF."""
+    return _csv(PROMISE_COLUMNS, [promise_row(s, case) for s in statuses], header=False)
 
 
 def meta(data: Tracker) -> dict[str, Any]:
@@ -138,18 +148,25 @@ def case_json(case: Case, statuses: Sequence[PromiseStatus]) -> dict[str, Any]:
     }
 
 
-def cases_json(data: Tracker) -> str:
-    """Every case with its statuses, and the `meta` block: one case per line.
+_COMPACT = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+"""Compact JSON with the C encoder (`indent` would use the pure-Python one, 10x slower at
+scale), made once: `json.dumps` with options makes an encoder per call."""
 
-    Compact lines use the C encoder (`indent` would use the pure-Python one, 10x slower at
-    scale) and keep diffs readable: a changed case is a changed line.
+
+def case_line(case: Case, statuses: Sequence[PromiseStatus]) -> str:
+    """A case's line of cases.json (without its separator)."""
+    return _COMPACT(case_json(case, statuses))
+
+
+def cases_json(data: Tracker, line_of: Callable[[Case], str] | None = None) -> str:
+    """Every case with its statuses, and the `meta` block: one case per line (each from
+    `line_of`, when given: `case_line`, or the previous build's).
+
+    Lines keep diffs readable: a changed case is a changed line.
     """
-
-    def dump(value: Any) -> str:
-        return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
-
-    cases = ",\n".join(dump(case_json(c, data.statuses[c.id])) for c in data.cases)
-    return f'{{"meta":{dump(meta(data))},\n"cases":[\n{cases}\n]}}\n'
+    line_of = line_of or (lambda case: case_line(case, data.statuses[case.id]))
+    cases = ",\n".join(line_of(c) for c in data.cases)
+    return f'{{"meta":{_COMPACT(meta(data))},\n"cases":[\n{cases}\n]}}\n'
 
 
 def _schema(columns: Sequence[Column], key: list[str]) -> dict[str, Any]:
