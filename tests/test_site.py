@@ -658,8 +658,25 @@ def test_a_cache_file_that_cannot_be_saved_is_a_warning(built_demo, monkeypatch,
     assert sorted(p.name for p in (root / ".unkept-cache").iterdir()) == [
         "check-index.json",  # no temporary file left behind
         "docs.jsonl",
+        "open-data-index.json",
         "render-index.json",
     ]
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_an_open_data_index_that_cannot_be_saved_is_a_warning(built_demo, monkeypatch, jobs):
+    monkeypatch.setenv("UNKEPT_JOBS", jobs)
+    root, before = built_demo
+    index = root / ".unkept-cache" / "open-data-index.json"
+    index.unlink()
+    (index / "in-the-way").mkdir(parents=True)
+    result = build(root)
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == (
+        "unkept: warning: .unkept-cache/open-data-index.json: Is a directory; the open data "
+        "index was not saved (the next build makes every case's open data again)\n"
+    )
+    assert tree_digest(root / "site") == before
 
 
 def test_downloads_go_to_the_site_not_to_docs(site, site_root):

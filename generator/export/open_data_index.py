@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from generator.export import opendata
-from generator.load.cache import CACHE_DIR, read_index, write_index
+from generator.load.cache import CACHE_DIR, LOG, read_index, relative_name, write_index
 from generator.model.tracker import Tracker
 from generator.model.values import Case
 
@@ -129,7 +129,17 @@ class OpenDataIndex:
             self.files[relative] = _digest(content)
 
     def save(self) -> None:
-        """Write this build's record (once both files were written)."""
-        if len(self.files) == 2:
-            cases = {k: v for k, v in self.cases.items() if v[0]}
+        """Write this build's record (once both files were written); an index that cannot
+        be written is a warning (the next build is only slower)."""
+        if len(self.files) != 2:
+            return
+        cases = {k: v for k, v in self.cases.items() if v[0]}
+        try:
             write_index(self.path, MAGIC, {"key": self.key, "files": self.files, "cases": cases})
+        except OSError as exc:
+            LOG.warning(
+                "%s: %s; the open data index was not saved (the next build makes every "
+                "case's open data again)",
+                relative_name(exc.filename, self.path.parent.parent),
+                exc.strerror or exc,
+            )

@@ -288,8 +288,7 @@ def save_and_write_downloads(state: tuple[Gathered, Path, Path]) -> None:
         )
     except jinja2.TemplateError as exc:
         raise BuildFailed(f"{TEMPLATES_DIR}: {template_error(exc)}") from None
-    with contextlib.suppress(OSError):  # without it, the next build makes every line again
-        index.save()
+    index.save()
 
 
 def staging(root: Path) -> Path:
