@@ -69,6 +69,16 @@ class BuildFailed(UnkeptError):
         self.problems = tuple(problems)
 
 
+class WorkerDied(UnkeptError):
+    """A worker process ended without finishing its work (killed, or out of memory)."""
+
+    def __init__(self, exitcode: int | None) -> None:
+        super().__init__(
+            f"a worker process ended without finishing its work (exit code {exitcode}): "
+            "killed, or out of memory; nothing it was making was kept"
+        )
+
+
 class ArchiveFileError(UnkeptError):
     """`archive/evidence.json` is not what `unkept archive` writes."""
 

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import gc
+import multiprocessing
+import os
 import shutil
+import time
 
 import pytest
 
 from bench.run import unkept_project
-from generator.workers import PARALLEL_FROM, can_fork, process_pool
+from generator.errors import BuildFailed, WorkerDied
+from generator.workers import PARALLEL_FROM, beside, can_fork, process_pool
 from tests.support import build, tree_digest
 
 pytestmark = pytest.mark.slow  # builds on one and on two workers
@@ -26,6 +30,50 @@ def test_the_pool_freezes_the_heap_while_it_runs_and_thaws_it_after():
         assert gc.get_freeze_count() > 0  # the workers' collector leaves it alone
         assert list(pool.map(scale, [-1, -2, 3])) == [-10, -20, 30]  # state 10, in each worker
     assert gc.get_freeze_count() == 0
+
+
+def write_state(path) -> None:
+    """A task beside: write a file."""
+    path.write_text("done")
+
+
+def fail(message: str) -> None:
+    raise BuildFailed(message)
+
+
+def die(code: int) -> None:
+    os._exit(code)
+
+
+@pytest.mark.skipif(not can_fork(), reason="fork is how workers start on Linux and macOS")
+def test_the_process_beside_ends_with_its_task_not_with_the_body(tmp_path, monkeypatch):
+    """Its memory (what it copied of the parent's heap) is freed as soon as its task is
+    done, not when the pages written meanwhile are."""
+    monkeypatch.setenv("UNKEPT_JOBS", "2")
+    with beside(write_state, tmp_path / "out"):
+        deadline = time.monotonic() + 30
+        while multiprocessing.active_children() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert not multiprocessing.active_children()  # ended while the body still runs
+        assert (tmp_path / "out").read_text() == "done"
+    assert gc.get_freeze_count() == 0
+
+
+@pytest.mark.skipif(not can_fork(), reason="fork is how workers start on Linux and macOS")
+def test_the_process_besides_error_is_raised_after_the_body_and_its_death_said(monkeypatch):
+    monkeypatch.setenv("UNKEPT_JOBS", "2")
+    ran = []
+    with (
+        pytest.raises(BuildFailed, match=r"^cannot save the cache$"),
+        beside(fail, "cannot save the cache"),
+    ):
+        ran.append("body")
+    assert ran == ["body"]
+    with (
+        pytest.raises(WorkerDied, match=r"exit code 9\): killed, or out of memory"),
+        beside(die, 9),
+    ):
+        pass
 
 
 def test_a_build_on_two_workers_makes_the_site_one_process_makes(tmp_path, monkeypatch):
