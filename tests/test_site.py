@@ -635,6 +635,8 @@ def test_a_cache_folder_that_cannot_be_written_is_a_warning_and_the_build_goes_o
     assert warnings == [
         "unkept: warning: .unkept-cache: File exists; the validation cache was not saved (the "
         "next run reads every file again)",
+        "unkept: warning: .unkept-cache: File exists; the open data index was not saved (the "
+        "next build makes every case's open data again)",
         "unkept: warning: .unkept-cache: File exists; the render index was not saved (the "
         "next build renders every page)",
     ]
