@@ -9,7 +9,7 @@ import functools
 import gc
 import multiprocessing
 import os
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -105,6 +105,47 @@ def process_pool(workers: int, state: Any = None) -> Iterator[Pool]:
     finally:
         if fork:
             gc.unfreeze()
+
+
+def shared_out(
+    task: Callable[..., T], state: Any, items: Sequence[tuple[Any, ...]], processes: int
+) -> list[T]:
+    """`task(state, *item)` for every item, in this process and `processes - 1` forked
+    workers, each taking the next item as soon as it is free; results in item order.
+
+    This process works too instead of waiting: a worker copies what it touches of the
+    parent's heap (at 100,000 cases a page worker held 1.2 GB), and this process copies
+    nothing. A failure anywhere stops the others taking more items.
+    """
+    if processes <= 1 or len(items) <= 1 or not can_fork():
+        return [task(state, *item) for item in items]
+    taken = multiprocessing.get_context("fork").Value("q", 0)  # the next item, for all
+    shared = (task, state, items, taken)
+    workers = min(processes, len(items)) - 1
+    with process_pool(workers, shared) as pool:
+        helpers = [pool.submit(_take_items) for _ in range(workers)]
+        done = dict(_take_items(shared))
+        for helper in helpers:
+            done.update(helper.result())
+    return [done[i] for i in range(len(items))]
+
+
+def _take_items(shared: tuple[Callable[..., T], Any, Sequence[tuple[Any, ...]], Any]) -> list:
+    """Run items until none is left: `[(index, result), ...]`."""
+    task, state, items, taken = shared
+    done = []
+    while True:
+        with taken.get_lock():
+            i = taken.value
+            taken.value = i + 1
+        if i >= len(items):
+            return done
+        try:
+            done.append((i, task(state, *items[i])))
+        except BaseException:
+            with taken.get_lock():  # the others stop after the item they are on
+                taken.value = len(items)
+            raise
 
 
 @contextlib.contextmanager

@@ -39,7 +39,7 @@ from generator.site.render import Rendering, render_body, template_error
 from generator.site.render_index import STAMPS, Rendered, RenderIndex, page_key, stamped
 from generator.site.shells import Layout, Shell, Values
 from generator.site.templates import TEMPLATES_DIR
-from generator.workers import CHUNK, PARALLEL_FROM, can_fork, jobs, process_pool
+from generator.workers import CHUNK, PARALLEL_FROM, jobs, shared_out
 
 STAMP_ORDER = tuple(STAMPS)
 """The stamps by number, as a page's body shape names them."""
@@ -292,14 +292,9 @@ def write_data_pages(
         case_files,
     )
     count = len(pages)
-    workers = min(jobs(), max(1, count // CHUNK))
-    if workers == 1 or count < PARALLEL_FROM or not can_fork():
-        rows, rendered = _write_range(job, 0, count)
-    else:
-        starts = list(range(0, count, CHUNK))
-        stops = [min(count, s + CHUNK) for s in starts]
-        with process_pool(workers, job) as pool:  # forked: the job is inherited, not pickled
-            chunks = list(pool.map(_write_range, starts, stops))
-        rows = [r for part, _ in chunks for r in part]
-        rendered = sum(n for _, n in chunks)
+    ranges = [(start, min(count, start + CHUNK)) for start in range(0, count, CHUNK)]
+    # Forked workers inherit the job, unpickled; this process writes pages too.
+    chunks = shared_out(_write_range, job, ranges, jobs() if count >= PARALLEL_FROM else 1)
+    rows = [r for part, _ in chunks for r in part]
+    rendered = sum(n for _, n in chunks)
     return [(BUILD_ENTRY, build), *rows], rendered
