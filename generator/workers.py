@@ -203,8 +203,10 @@ def beside(task: Callable[[Any], None], state: Any) -> Iterator[None]:
 
 
 def _run_beside(task: Callable[[Any], None], state: Any, send: Any) -> None:
-    """The forked process's body: run the task and report its error, or None."""
+    """The forked process's body: run the task and report its error, or None. Its collector
+    runs (the parent's may be paused): the parent's heap is frozen out of it."""
     _die_with_parent()
+    gc.enable()
     try:
         task(state)
     except BaseException as exc:  # reported to the parent, which raises it

@@ -65,7 +65,9 @@ def build_site(
     """Check the cases, then build the site into `site/`; raise an UnkeptError otherwise."""
     started = time.perf_counter()
     root = root.absolute()
-    with build_lock(root):
+    # The collector is paused for the whole build: its values live until the end, and the
+    # first collection after a pause scans everything made during it (0.3 s at 10,000 cases).
+    with build_lock(root), collector_paused():
         recover(root, site_dir)
         return _build_locked(
             root,
@@ -91,8 +93,7 @@ def _build_locked(
     for folder in (new_site, downloads):
         shutil.rmtree(folder, ignore_errors=True)
     try:
-        with collector_paused():
-            gathered = gather(root, as_of=as_of, settings=settings, config_file=config_file)
+        gathered = gather(root, as_of=as_of, settings=settings, config_file=config_file)
     except OSError as exc:  # the docs folder or the caches could not be written
         raise BuildFailed(os_error_text(exc, root)) from None
     index = RenderIndex.load(root)
@@ -101,8 +102,7 @@ def _build_locked(
         # renders the documents, runs the engine and writes the data pages.
         with beside(save_and_write_downloads, (gathered, downloads, root / site_dir)):
             try:
-                with collector_paused():
-                    rendering, held = render_documents(gathered, root, settings)
+                rendering, held = render_documents(gathered, root, settings)
             except OSError as exc:  # the docs folder could not be written
                 raise BuildFailed(os_error_text(exc, root)) from None
             engine_started = time.perf_counter()
@@ -112,15 +112,14 @@ def _build_locked(
             shells = take_shells(new_site)
             index.discard()  # the previous site's files are reused from here
             trees = take_spare(spare_of(root / site_dir), new_site)
-            with collector_paused():
-                rows, rendered = write_data_pages(
-                    rendering,
-                    shells,
-                    new_site,
-                    previous=root / site_dir,
-                    index=index,
-                    case_files=CaseFiles(gathered.data, gathered.publisher, gathered.added),
-                )
+            rows, rendered = write_data_pages(
+                rendering,
+                shells,
+                new_site,
+                previous=root / site_dir,
+                index=index,
+                case_files=CaseFiles(gathered.data, gathered.publisher, gathered.added),
+            )
             remove_stale(new_site, trees, {relative for relative, _ in rows})
             add_to_search_index(new_site, rendering.data_pages)
             add_to_sitemap(new_site, rendering.data_pages, Layout.CASE.url, as_of)
