@@ -12,7 +12,7 @@ import pytest
 
 from bench.run import unkept_project
 from generator.errors import BuildFailed, WorkerDied
-from generator.workers import PARALLEL_FROM, beside, can_fork, process_pool
+from generator.workers import PARALLEL_FROM, beside, can_fork, process_pool, shared_out
 from tests.support import build, tree_digest
 
 pytestmark = pytest.mark.slow  # builds on one and on two workers
@@ -74,6 +74,26 @@ def test_the_process_besides_error_is_raised_after_the_body_and_its_death_said(m
         beside(die, 9),
     ):
         pass
+
+
+def pid_after(state: float, n: int) -> tuple[int, int]:
+    """A task: its item and the process that ran it, after a short wait."""
+    time.sleep(state)
+    if n < 0:
+        raise BuildFailed(f"item {n}")
+    return n, os.getpid()
+
+
+@pytest.mark.skipif(not can_fork(), reason="fork is how workers start on Linux and macOS")
+def test_shared_out_runs_items_here_and_in_workers_and_gives_results_in_order():
+    results = shared_out(pid_after, 0.05, [(n,) for n in range(12)], 2)
+    assert [n for n, _ in results] == list(range(12))
+    pids = {pid for _, pid in results}
+    assert os.getpid() in pids  # this process took items instead of waiting
+    assert len(pids) == 2
+    assert shared_out(pid_after, 0, [(1,), (2,)], 1) == [(1, os.getpid()), (2, os.getpid())]
+    with pytest.raises(BuildFailed, match=r"^item -1$"):
+        shared_out(pid_after, 0.01, [(n,) for n in (0, 1, -1, 3, 4, 5)], 2)
 
 
 def test_a_build_on_two_workers_makes_the_site_one_process_makes(tmp_path, monkeypatch):
