@@ -17,6 +17,7 @@ otherwise.
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import hashlib
 import os
 import re
@@ -159,6 +160,12 @@ def _write_range(job: DataPageJob, start: int, stop: int) -> tuple[list[tuple[st
         _write_new(target, html.encode())
         body_start = len(html[:at].encode())
         rows.append((page.output, [*Rendered.of(key, target).row(), body_start, shape]))
+    if rendered:
+        # Each page Jinja renders leaves some 28 objects in reference cycles (its context,
+        # the imported macros), and the build pauses the collector: without this, they
+        # piled up to hundreds of MB at 100,000 cases. The young generation holds only
+        # this chunk's objects, so collecting it costs about a millisecond.
+        gc.collect(0)
     return rows, rendered
 
 
