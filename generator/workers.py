@@ -126,7 +126,10 @@ def shared_out(
         helpers = [pool.submit(_take_items) for _ in range(workers)]
         done = dict(_take_items(shared))
         for helper in helpers:
-            done.update(helper.result())
+            try:
+                done.update(helper.result())
+            except concurrent.futures.BrokenExecutor:  # a worker killed, out of memory
+                raise WorkerDied(None) from None
     return [done[i] for i in range(len(items))]
 
 

@@ -96,6 +96,20 @@ def test_shared_out_runs_items_here_and_in_workers_and_gives_results_in_order():
         shared_out(pid_after, 0.01, [(n,) for n in (0, 1, -1, 3, 4, 5)], 2)
 
 
+def die_in_a_worker(parent: int, n: int) -> int:
+    """A task: dies when a forked worker runs it (killed, as by the OOM killer)."""
+    time.sleep(0.05)
+    if os.getpid() != parent:
+        os._exit(9)
+    return n
+
+
+@pytest.mark.skipif(not can_fork(), reason="fork is how workers start on Linux and macOS")
+def test_shared_out_says_a_worker_died_instead_of_a_traceback():
+    with pytest.raises(WorkerDied, match=r"ended without finishing its work"):
+        shared_out(die_in_a_worker, os.getpid(), [(n,) for n in range(12)], 2)
+
+
 def test_a_build_on_two_workers_makes_the_site_one_process_makes(tmp_path, monkeypatch):
     cases = PARALLEL_FROM + 20  # enough pages for the pool to start
     one = unkept_project(tmp_path / "one", cases, 12)

@@ -60,7 +60,8 @@ class OpenDataIndex:
     """This build's files, by path: their digest."""
     reused: int = 0
     """Cases whose line and rows were taken back."""
-    _at: int = 0
+    _at: int = field(default=0, init=False, repr=False)
+    """Where the next case's rows start in the promises.csv being made."""
 
     @classmethod
     def load(cls, root: Path, site: Path, data: Tracker) -> OpenDataIndex:
