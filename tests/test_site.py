@@ -643,18 +643,25 @@ def test_a_cache_folder_that_cannot_be_written_is_a_warning_and_the_build_goes_o
     assert tree_digest(root / "site") == before
 
 
+CACHE_WARNINGS = {
+    "check-index.json": "the validation cache was not saved (the next run reads every file again)",
+    "open-data-index.json": "the open data index was not saved (the next build makes every "
+    "case's open data again)",
+}
+
+
 @pytest.mark.parametrize("jobs", ["1", "2"])  # saved after MkDocs, or beside it in a worker
-def test_a_cache_file_that_cannot_be_saved_is_a_warning(built_demo, monkeypatch, jobs):
+@pytest.mark.parametrize("name", sorted(CACHE_WARNINGS))
+def test_a_cache_file_that_cannot_be_saved_is_a_warning(built_demo, monkeypatch, jobs, name):
     monkeypatch.setenv("UNKEPT_JOBS", jobs)
     root, before = built_demo
-    index = root / ".unkept-cache" / "check-index.json"
+    index = root / ".unkept-cache" / name
     index.unlink()
     (index / "in-the-way").mkdir(parents=True)  # a folder where the file goes
     result = build(root)
     assert result.returncode == 0, result.stderr
     assert result.stderr == (
-        "unkept: warning: .unkept-cache/check-index.json: Is a directory; the validation "
-        "cache was not saved (the next run reads every file again)\n"
+        f"unkept: warning: .unkept-cache/{name}: Is a directory; {CACHE_WARNINGS[name]}\n"
     )
     assert tree_digest(root / "site") == before
     assert sorted(p.name for p in (root / ".unkept-cache").iterdir()) == [
@@ -663,22 +670,6 @@ def test_a_cache_file_that_cannot_be_saved_is_a_warning(built_demo, monkeypatch,
         "open-data-index.json",
         "render-index.json",
     ]
-
-
-@pytest.mark.parametrize("jobs", ["1", "2"])
-def test_an_open_data_index_that_cannot_be_saved_is_a_warning(built_demo, monkeypatch, jobs):
-    monkeypatch.setenv("UNKEPT_JOBS", jobs)
-    root, before = built_demo
-    index = root / ".unkept-cache" / "open-data-index.json"
-    index.unlink()
-    (index / "in-the-way").mkdir(parents=True)
-    result = build(root)
-    assert result.returncode == 0, result.stderr
-    assert result.stderr == (
-        "unkept: warning: .unkept-cache/open-data-index.json: Is a directory; the open data "
-        "index was not saved (the next build makes every case's open data again)\n"
-    )
-    assert tree_digest(root / "site") == before
 
 
 def test_downloads_go_to_the_site_not_to_docs(site, site_root):
