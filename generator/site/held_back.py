@@ -41,7 +41,8 @@ def hold_back(body: str, where: str) -> tuple[str, tuple[str, ...]]:
         closing = parts[i + 2] if i + 2 < len(parts) else None
         if opening != HOLD or closing != END:
             raise BuildFailed(
-                f"{where}: {HOLD} and {END} must come in pairs, one block after another"
+                f"{where}: {HOLD} and {END} must come in pairs, one block after another "
+                "(in this template or the macros it imports)"
             )
         out += [PLACEHOLDER.format(n=len(blocks)), parts[i + 3]]
         blocks.append(block)
