@@ -56,7 +56,7 @@ def put_back(site: Path, held: Mapping[str, tuple[str, ...]]) -> None:
     for output, blocks in sorted(held.items()):
         path = site / output
         try:
-            text = path.read_text("utf-8")
+            text = path.read_bytes().decode()  # as written: text mode would turn CRLF into LF
         except OSError as exc:
             raise BuildFailed(f"the site engine did not build {output}: {exc.strerror}") from None
         for n, block in enumerate(blocks):
@@ -68,4 +68,4 @@ def put_back(site: Path, held: Mapping[str, tuple[str, ...]]) -> None:
                     "not once (changed by a filter?)"
                 )
             text = text.replace(placeholder, block)
-        path.write_text(text, "utf-8", newline="")
+        path.write_bytes(text.encode())
