@@ -215,9 +215,14 @@ def test_no_cache_reads_everything(warm, run, parsed):
     assert sorted(parsed) == ["acme-one.yml", "acme-two.yml", "brand.yml"]
 
 
-def test_the_case_data_file_keeps_one_line_per_case_in_digest_order(tmp_path):
+@pytest.mark.parametrize("per_part", [1, 1000])
+def test_the_case_data_file_keeps_one_line_per_case_in_digest_order(
+    tmp_path, monkeypatch, per_part
+):
     """Builds keep each case's data as one string (not a tree of objects) and write it back
-    in a stable order; the single JSON file of earlier versions is removed."""
+    in a stable order, in parts whose checksum is the whole body's; the single JSON file of
+    earlier versions is removed."""
+    monkeypatch.setattr(cache_module, "DOCS_PER_PART", per_part)
     cache = CheckCache.load(tmp_path)
     (tmp_path / CACHE_DIR).mkdir()
     (tmp_path / CACHE_DIR / "docs.json").write_text("{}")

@@ -14,12 +14,13 @@ import contextlib
 import datetime as dt
 import functools
 import hashlib
+import itertools
 import json
 import logging
 import os
 import shutil
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -137,8 +138,23 @@ def write_index(path: Path, magic: str, entries: Mapping[str, Any]) -> None:
 
 def write_docs(path: Path, entries: Mapping[str, str]) -> None:
     """Write the case data file atomically, in the format `read_docs` verifies: the entries
-    sorted by digest, so the same data gives the same bytes."""
-    _write_verified(path, DOCS_MAGIC, "".join(f"{d} {entries[d]}\n" for d in sorted(entries)))
+    sorted by digest, so the same data gives the same bytes.
+
+    The body is made in parts, twice (for its checksum, then for the file), never whole:
+    at 100,000 cases it is 150 MB, and joining it took 450 MB at once.
+    """
+    order = sorted(entries)
+
+    def body() -> Iterator[bytes]:
+        for start in range(0, len(order), DOCS_PER_PART):
+            part = order[start : start + DOCS_PER_PART]
+            yield "".join(f"{d} {entries[d]}\n" for d in part).encode()
+
+    _write_verified(path, DOCS_MAGIC, body)
+
+
+DOCS_PER_PART = 1000
+"""Case data file lines encoded at a time."""
 
 
 def doc_text(data: dict) -> str:
@@ -156,17 +172,26 @@ def doc_data(text: str) -> dict | None:
     return data if isinstance(data, dict) else None
 
 
-def _write_verified(path: Path, magic: str, text: str) -> None:
-    body = text.encode()
+def _write_verified(path: Path, magic: str, body: str | Callable[[], Iterable[bytes]]) -> None:
+    """Write a header (with the body's checksum) and the body: a text, or a function that
+    gives the body's parts, called twice."""
+    if isinstance(body, str):
+        encoded = (body.encode(),)
+        parts: Callable[[], Iterable[bytes]] = lambda: encoded  # noqa: E731
+    else:
+        parts = body
+    checksum = hashlib.sha256()
+    for part in parts():
+        checksum.update(part)
     header = json.dumps(
         {
             "magic": magic,
             "key": generator_key(),
             "written_ns": time.time_ns(),
-            "checksum": hashlib.sha256(body).hexdigest(),
+            "checksum": checksum.hexdigest(),
         }
     ).encode()
-    write_atomic(path, header + b"\n" + body)
+    write_atomic(path, itertools.chain((header, b"\n"), parts()))
 
 
 class FileStamp(NamedTuple):
