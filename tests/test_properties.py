@@ -8,6 +8,8 @@ import datetime as dt
 from hypothesis import given
 from hypothesis import strategies as st
 
+from generator.export.downloads import encoded
+from generator.export.feeds import FeedEntry, newest
 from generator.model.deadlines import business_calendar, deadline
 from generator.model.ranking import rank_brands
 from generator.model.statuses import (
@@ -222,3 +224,32 @@ def test_an_overdue_span_holds_exactly_the_days_overdue_on_says(case, offset, ba
         assert case.promises[0].claim_rejected is None
     else:
         assert (span[0] <= day < span[1]) == overdue_on(case, today, day)
+
+
+feed_entries = st.lists(
+    st.builds(
+        FeedEntry,
+        id=st.sampled_from(["a", "b", "c"]),
+        day=st.sampled_from([START, START + dt.timedelta(days=1)]),
+        title=st.text(max_size=3),
+        path=st.just("cases/x/"),
+        brand=st.just("x"),
+    ),
+    max_size=8,
+)
+
+
+@given(st.lists(feed_entries, max_size=5), st.integers(min_value=0, max_value=6))
+def test_the_newest_of_each_group_merged_in_turn_are_the_newest_of_all(groups, limit):
+    """The site's feed merges each brand's newest in turn instead of holding every event:
+    the same entries in the same order, ties (same day and id) included."""
+    merged: list[FeedEntry] = []
+    for group in groups:
+        merged = newest([merged, newest([group], limit)], limit)
+    assert merged == newest(groups, limit)
+
+
+@given(st.lists(st.text(alphabet="aé€😀\n,", max_size=6), max_size=12), st.integers(1, 8))
+def test_text_in_parts_is_written_as_the_whole_text(parts, size):
+    """Large downloads are encoded a batch of parts at a time: the same bytes."""
+    assert b"".join(encoded(iter(parts), size)) == "".join(parts).encode()

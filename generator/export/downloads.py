@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 
 import jinja2
@@ -23,7 +23,10 @@ from generator.export.publisher import Publisher
 from generator.model.tracker import Tracker
 from generator.model.values import Case
 
-DATA_FILES: dict[str, Callable[[Tracker, Publisher, OpenDataIndex | None], str | bytes]] = {
+Content = str | bytes | Iterable[str]
+"""A file's content: text, bytes, or text in parts (a large file need not be in memory whole)."""
+
+DATA_FILES: dict[str, Callable[[Tracker, Publisher, OpenDataIndex | None], Content]] = {
     CASES_JSON: lambda data, by, index: opendata.cases_json(
         data, index.line_of(data) if index else None
     ),
@@ -53,14 +56,18 @@ def write_downloads(
     the index records this build's files (the caller saves it)."""
     written: list[str] = []
 
-    def put(relative: str, content: str | bytes) -> None:
+    def put(relative: str, content: Content) -> None:
         path = folder / relative
         path.parent.mkdir(parents=True, exist_ok=True)
-        raw = content.encode() if isinstance(content, str) else content
-        path.write_bytes(raw)
+        digest = index.digest(relative) if index is not None else None
+        with open(path, "wb") as f:
+            for raw in encoded(content):
+                f.write(raw)
+                if digest is not None:
+                    digest.update(raw)
         written.append(relative)
-        if index is not None:
-            index.wrote(relative, raw)
+        if index is not None and digest is not None:
+            index.wrote(relative, digest.hexdigest())
 
     for relative, make in DATA_FILES.items():
         put(relative, make(data, by, index))
@@ -68,6 +75,26 @@ def write_downloads(
         put(f"data/{relative}", content)
     write_feeds(put, data, by, env=env, added=added or {}, per_case=per_case)
     return written
+
+
+def encoded(content: Content, size: int = 1 << 20) -> Iterator[bytes]:
+    """The content as UTF-8 bytes; text in parts is joined about `size` characters at a
+    time (the same bytes as the whole text encoded at once)."""
+    if isinstance(content, bytes):
+        yield content
+    elif isinstance(content, str):
+        yield content.encode()
+    else:
+        batch: list[str] = []
+        length = 0
+        for part in content:
+            batch.append(part)
+            length += len(part)
+            if length >= size:
+                yield "".join(batch).encode()
+                batch, length = [], 0
+        if batch:
+            yield "".join(batch).encode()
 
 
 def atom_feed(
@@ -127,7 +154,7 @@ def case_files(
 
 
 def write_feeds(
-    put: Callable[[str, str | bytes], None],
+    put: Callable[[str, Content], None],
     data: Tracker,
     by: Publisher,
     *,
@@ -144,21 +171,10 @@ def write_feeds(
     for case in data.cases:
         if not case.is_withdrawn:
             cases_by_brand[case.brand].append(case)
-    events = {
-        case.id: feeds.case_events(data, by, case, added.get(case.file))
-        for cases in cases_by_brand.values()
-        for case in cases
-    }
 
     def feed(name: str, title: str, alternate: str, entries: list[feeds.FeedEntry]) -> None:
         put(f"feeds/{name}.xml", atom_feed(atom, data, by, name, title, alternate, entries))
 
-    feed(
-        "atom",
-        lang.text("%(tracker)s: new cases and overdue promises", tracker=by.name),
-        "",
-        feeds.newest(events.values()),
-    )
     feed(
         "corrections",
         lang.text("%(tracker)s: corrections", tracker=by.name),
@@ -178,23 +194,34 @@ def write_feeds(
             events=ics,
         ),
     )
-    for case in open_cases if per_case else ():
-        for relative, content in case_files(atom, data, by, case, events[case.id], ics).items():
-            put(relative, content)
+    # A brand's events are made, used and dropped in turn (all of them at once took 250 MB
+    # at 100,000 cases); the site's feed keeps the newest so far. The brands go in the
+    # order of their first case, the order of one list of every event, so that entries of
+    # the same day and id come out as a sort of that list would give them.
+    newest: list[feeds.FeedEntry] = []
     rows = data.rows  # a property that builds the mapping: once, not once per brand
     label = by.name.casefold()
-    for slug, brand in data.brands.items():
-        row = rows[slug]
+    for slug in [*cases_by_brand, *(s for s in data.brands if s not in cases_by_brand)]:
+        brand, row = data.brands[slug], rows[slug]
+        events = {
+            case.id: feeds.case_events(data, by, case, added.get(case.file))
+            for case in cases_by_brand.get(slug, ())
+        }
+        for case in cases_by_brand.get(slug, ()) if per_case else ():
+            for relative, content in case_files(atom, data, by, case, events[case.id], ics).items():
+                put(relative, content)
+        brand_newest = feeds.newest(events.values())
+        newest = feeds.newest([newest, brand_newest])
         feed(
             slug,
             lang.text("%(tracker)s: %(brand)s", tracker=by.name, brand=brand.name),
             f"brands/{slug}/",
-            feeds.newest(events[c.id] for c in cases_by_brand[slug]),
+            brand_newest,
         )
         put(
             f"calendars/{slug}.ics",
             calendars.calendar(
-                data, cases_by_brand[slug], name=brand.name, uid=slug, by=by, events=ics
+                data, cases_by_brand.get(slug, []), name=brand.name, uid=slug, by=by, events=ics
             ),
         )
         message = lang.plural("%(num)s overdue", "%(num)s overdue", row.overdue)
@@ -212,3 +239,9 @@ def write_feeds(
             ),
         )
         put(f"badges/{slug}.json", badges.badge_endpoint(label, message, row.overdue))
+    feed(
+        "atom",
+        lang.text("%(tracker)s: new cases and overdue promises", tracker=by.name),
+        "",
+        newest,
+    )

@@ -124,10 +124,15 @@ class OpenDataIndex:
 
         return rows
 
-    def wrote(self, relative: str, content: bytes) -> None:
-        """Record a file this build wrote, if the index covers it."""
-        if relative in (CASES_JSON, PROMISES_CSV):
-            self.files[relative] = _digest(content)
+    @staticmethod
+    def digest(relative: str) -> Any:
+        """A hash to feed a file's bytes as they are written, if the index covers the file
+        (else None)."""
+        return hashlib.blake2b(digest_size=20) if relative in (CASES_JSON, PROMISES_CSV) else None
+
+    def wrote(self, relative: str, digest: str) -> None:
+        """Record a file this build wrote, with its digest (from `digest`)."""
+        self.files[relative] = digest
 
     def save(self) -> None:
         """Write this build's record (once both files were written); an index that cannot
