@@ -108,23 +108,39 @@ def process_pool(workers: int, state: Any = None) -> Iterator[Pool]:
 
 
 def shared_out(
-    task: Callable[..., T], state: Any, items: Sequence[tuple[Any, ...]], processes: int
+    task: Callable[..., T],
+    state: Any,
+    items: Sequence[tuple[Any, ...]],
+    processes: int,
+    *,
+    busy: Beside | None = None,
 ) -> list[T]:
     """`task(state, *item)` for every item, in this process and `processes - 1` forked
     workers, each taking the next item as soon as it is free; results in item order.
 
     This process works too instead of waiting: a worker copies what it touches of the
     parent's heap (at 100,000 cases a page worker held 1.2 GB), and this process copies
-    nothing. A failure anywhere stops the others taking more items.
+    nothing. With a process `busy` beside, the workers start only once it has ended: it
+    holds a core and its own copy of the heap, and a third process would add a copy, not
+    speed. A failure anywhere stops the others taking more items.
     """
     if processes <= 1 or len(items) <= 1 or not can_fork():
         return [task(state, *item) for item in items]
     taken = multiprocessing.get_context("fork").Value("q", 0)  # the next item, for all
     shared = (task, state, items, taken)
     workers = min(processes, len(items)) - 1
-    with process_pool(workers, shared) as pool:
-        helpers = [pool.submit(_take_items) for _ in range(workers)]
-        done = dict(_take_items(shared))
+    helpers: list[concurrent.futures.Future[list]] = []
+    with contextlib.ExitStack() as stack:
+
+        def start() -> bool:
+            """Start the workers, unless the process beside still runs."""
+            if busy is not None and not busy.ended():
+                return False
+            pool = stack.enter_context(process_pool(workers, shared))
+            helpers.extend(pool.submit(_take_items, None) for _ in range(workers))
+            return True
+
+        done = dict(_take_items(shared, None if start() else start))
         for helper in helpers:
             try:
                 done.update(helper.result())
@@ -133,8 +149,12 @@ def shared_out(
     return [done[i] for i in range(len(items))]
 
 
-def _take_items(shared: tuple[Callable[..., T], Any, Sequence[tuple[Any, ...]], Any]) -> list:
-    """Run items until none is left: `[(index, result), ...]`."""
+def _take_items(
+    shared: tuple[Callable[..., T], Any, Sequence[tuple[Any, ...]], Any],
+    between: Callable[[], bool] | None,
+) -> list:
+    """Run items until none is left: `[(index, result), ...]`; after each, call `between`
+    until it returns True."""
     task, state, items, taken = shared
     done = []
     while True:
@@ -149,6 +169,8 @@ def _take_items(shared: tuple[Callable[..., T], Any, Sequence[tuple[Any, ...]], 
             with taken.get_lock():  # the others stop after the item they are on
                 taken.value = len(items)
             raise
+        if between is not None and between():
+            between = None
 
 
 @contextlib.contextmanager
@@ -169,8 +191,19 @@ def collector_paused() -> Iterator[None]:
             gc.enable()
 
 
+@dataclass(frozen=True)
+class Beside:
+    """The process `beside` runs (None: the task runs after the body, in this process)."""
+
+    process: Any = None
+
+    def ended(self) -> bool:
+        """Whether the process has ended (its copy of the heap freed)."""
+        return self.process is None or not self.process.is_alive()
+
+
 @contextlib.contextmanager
-def beside(task: Callable[[Any], None], state: Any) -> Iterator[None]:
+def beside(task: Callable[[Any], None], state: Any) -> Iterator[Beside]:
     """Run `task(state)` in a forked process while the body runs here; raise its error after.
 
     The process ends as soon as its task does, freeing what it copied of the parent's heap
@@ -179,7 +212,7 @@ def beside(task: Callable[[Any], None], state: Any) -> Iterator[None]:
     task runs here, after the body.
     """
     if jobs() == 1 or not can_fork():
-        yield
+        yield Beside()
         task(state)
         return
     context = multiprocessing.get_context("fork")
@@ -192,7 +225,7 @@ def beside(task: Callable[[Any], None], state: Any) -> Iterator[None]:
         gc.unfreeze()
     send.close()
     try:
-        yield
+        yield Beside(process)
         try:
             error = receive.recv()
         except EOFError:  # it died without a word: killed, or out of memory

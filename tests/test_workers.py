@@ -96,6 +96,35 @@ def test_shared_out_runs_items_here_and_in_workers_and_gives_results_in_order():
         shared_out(pid_after, 0.01, [(n,) for n in (0, 1, -1, 3, 4, 5)], 2)
 
 
+def stamp_after(state: float, n: int) -> tuple[int, int, float]:
+    """A task: its item, the process that ran it, and when it started."""
+    started = time.monotonic()
+    time.sleep(state)
+    return n, os.getpid(), started
+
+
+def end_after(state: tuple[float, object]) -> None:
+    """A task beside: wait, then write when it ended."""
+    wait, path = state
+    time.sleep(wait)
+    path.write_text(repr(time.monotonic()))
+
+
+@pytest.mark.skipif(not can_fork(), reason="fork is how workers start on Linux and macOS")
+def test_shared_out_starts_its_workers_once_the_process_beside_has_ended(tmp_path, monkeypatch):
+    """Two processes on two cores, never three copies of the heap: while the downloads'
+    process runs, this one writes pages alone; a worker joins it once that one ends."""
+    monkeypatch.setenv("UNKEPT_JOBS", "2")
+    with beside(end_after, (0.6, tmp_path / "ended")) as busy:
+        results = shared_out(stamp_after, 0.05, [(n,) for n in range(40)], 2, busy=busy)
+        ended = float((tmp_path / "ended").read_text())
+    assert [n for n, _, _ in results] == list(range(40))
+    worker = [started for _, pid, started in results if pid != os.getpid()]
+    assert worker  # it joined for the rest
+    assert min(worker) >= ended
+    assert all(pid == os.getpid() for _, pid, started in results if started < ended)
+
+
 def die_in_a_worker(parent: int, n: int) -> int:
     """A task: dies when a forked worker runs it (killed, as by the OOM killer)."""
     time.sleep(0.05)

@@ -100,7 +100,7 @@ def _build_locked(
     try:
         # The downloads need only the figures: a worker writes them while this process
         # renders the documents, runs the engine and writes the data pages.
-        with beside(save_and_write_downloads, (gathered, downloads, root / site_dir)):
+        with beside(save_and_write_downloads, (gathered, downloads, root / site_dir)) as busy:
             try:
                 rendering, held = render_documents(gathered, root, settings)
             except OSError as exc:  # the docs folder could not be written
@@ -119,6 +119,7 @@ def _build_locked(
                 previous=root / site_dir,
                 index=index,
                 case_files=CaseFiles(gathered.data, gathered.publisher, gathered.added),
+                busy=busy,
             )
             remove_stale(new_site, trees, {relative for relative, _ in rows})
             add_to_search_index(new_site, rendering.data_pages)

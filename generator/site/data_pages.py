@@ -40,7 +40,7 @@ from generator.site.render import Rendering, render_body, template_error
 from generator.site.render_index import STAMPS, Rendered, RenderIndex, page_key, stamped
 from generator.site.shells import Layout, Shell, Values
 from generator.site.templates import TEMPLATES_DIR
-from generator.workers import CHUNK, PARALLEL_FROM, jobs, shared_out
+from generator.workers import CHUNK, PARALLEL_FROM, Beside, jobs, shared_out
 
 STAMP_ORDER = tuple(STAMPS)
 """The stamps by number, as a page's body shape names them."""
@@ -269,9 +269,11 @@ def write_data_pages(
     previous: Path,
     index: RenderIndex,
     case_files: CaseFiles | None = None,
+    busy: Beside | None = None,
 ) -> tuple[list[tuple[str, list]], int]:
     """Write every data page into `site`, on every core when there are many (with
-    `case_files`, each case's feed and calendar too).
+    `case_files`, each case's feed and calendar too), but the one the process `busy` holds
+    until it ends.
 
     Returns the render index rows (the build's own entry first) and the number of pages
     rendered from their templates.
@@ -301,7 +303,8 @@ def write_data_pages(
     count = len(pages)
     ranges = [(start, min(count, start + CHUNK)) for start in range(0, count, CHUNK)]
     # Forked workers inherit the job, unpickled; this process writes pages too.
-    chunks = shared_out(_write_range, job, ranges, jobs() if count >= PARALLEL_FROM else 1)
+    processes = jobs() if count >= PARALLEL_FROM else 1
+    chunks = shared_out(_write_range, job, ranges, processes, busy=busy)
     rows = [r for part, _ in chunks for r in part]
     rendered = sum(n for _, n in chunks)
     return [(BUILD_ENTRY, build), *rows], rendered
