@@ -12,8 +12,9 @@ import pytest
 
 from bench.run import unkept_project
 from generator.errors import BuildFailed, WorkerDied
+from generator.load import loader
 from generator.workers import PARALLEL_FROM, beside, can_fork, process_pool, shared_out
-from tests.support import build, tree_digest
+from tests.support import build, run_cli, tree_digest
 
 pytestmark = pytest.mark.slow  # builds on one and on two workers
 
@@ -155,3 +156,23 @@ def test_a_build_on_two_workers_makes_the_site_one_process_makes(tmp_path, monke
     assert site == tree_digest(one / "site")
     docs = tree_digest(two / "docs")
     assert docs == tree_digest(one / "docs")
+
+
+def die_parsing(job, chunk):
+    """A parse task that dies in a forked worker (killed, as by the OOM killer)."""
+    os._exit(9)
+
+
+@pytest.mark.skipif(not can_fork(), reason="fork is how workers start on Linux and macOS")
+def test_a_parse_worker_killed_is_one_error_line_not_a_traceback(tmp_path, monkeypatch):
+    project = unkept_project(tmp_path / "p", PARALLEL_FROM, 5)
+    monkeypatch.setenv("UNKEPT_JOBS", "2")
+    monkeypatch.setattr(loader, "_load_chunk", die_parsing)
+    monkeypatch.chdir(project)
+    result = run_cli("check", "--no-cache")
+    assert result.code != 0
+    assert "Traceback" not in result.out + result.err
+    assert result.err.strip().endswith(
+        "a worker process ended without finishing its work (exit code None): killed, or out "
+        "of memory; nothing it was making was kept"
+    )

@@ -8,12 +8,13 @@ files known to be valid.
 
 from __future__ import annotations
 
+import concurrent.futures
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator.errors import UsageError
+from generator.errors import UsageError, WorkerDied
 from generator.load import schema, yamlsafe
 from generator.load.cache import CheckCache, Entry, FileStamp, digest, doc_data, doc_text
 from generator.load.discover import (
@@ -222,7 +223,10 @@ def load_cases(
     chunks = [case_files[i : i + CHUNK] for i in range(0, len(case_files), CHUNK)]
     # forked workers inherit the loaded modules and compiled validators (no re-import)
     with process_pool(workers, state) as pool:
-        return [item for chunk in pool.map(_load_chunk, chunks) for item in chunk]
+        try:
+            return [item for chunk in pool.map(_load_chunk, chunks) for item in chunk]
+        except concurrent.futures.BrokenExecutor:  # a worker killed, out of memory
+            raise WorkerDied(None) from None
 
 
 def _cached_case(case_file: CaseFile, data: object, content_digest: str) -> Case | None:
