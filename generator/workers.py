@@ -120,9 +120,9 @@ def shared_out(
 
     This process works too instead of waiting: a worker copies what it touches of the
     parent's heap (at 100,000 cases a page worker held 1.2 GB), and this process copies
-    nothing. With a process `busy` beside, the workers start only once it has ended: it
-    holds a core and its own copy of the heap, and a third process would add a copy, not
-    speed. A failure anywhere stops the others taking more items.
+    nothing. A process `busy` beside holds a core and its own copy of the heap: until it
+    has ended, one worker fewer runs, since one more busy process than cores adds a copy,
+    not speed. A failure anywhere stops the others taking more items.
     """
     if processes <= 1 or len(items) <= 1 or not can_fork():
         return [task(state, *item) for item in items]
@@ -133,12 +133,13 @@ def shared_out(
     with contextlib.ExitStack() as stack:
 
         def start() -> bool:
-            """Start the workers, unless the process beside still runs."""
-            if busy is not None and not busy.ended():
-                return False
-            pool = stack.enter_context(process_pool(workers, shared))
-            helpers.extend(pool.submit(_take_items, None) for _ in range(workers))
-            return True
+            """Start the workers the free cores can take; whether all are started."""
+            wanted = workers if busy is None or busy.ended() else workers - 1
+            if wanted > len(helpers):
+                more = wanted - len(helpers)
+                pool = stack.enter_context(process_pool(more, shared))
+                helpers.extend(pool.submit(_take_items, None) for _ in range(more))
+            return len(helpers) == workers
 
         done = dict(_take_items(shared, None if start() else start))
         for helper in helpers:
