@@ -133,7 +133,8 @@ def _read_verified(
 
 def write_index(path: Path, magic: str, entries: Mapping[str, Any]) -> None:
     """Write an index file atomically, in the format `read_index` verifies."""
-    _write_verified(path, magic, json.dumps(entries, separators=(",", ":"), sort_keys=True))
+    body = json.dumps(entries, separators=(",", ":"), sort_keys=True).encode()
+    _write_verified(path, magic, lambda: (body,))
 
 
 def write_docs(path: Path, entries: Mapping[str, str]) -> None:
@@ -172,14 +173,9 @@ def doc_data(text: str) -> dict | None:
     return data if isinstance(data, dict) else None
 
 
-def _write_verified(path: Path, magic: str, body: str | Callable[[], Iterable[bytes]]) -> None:
-    """Write a header (with the body's checksum) and the body: a text, or a function that
-    gives the body's parts, called twice."""
-    if isinstance(body, str):
-        encoded = (body.encode(),)
-        parts: Callable[[], Iterable[bytes]] = lambda: encoded  # noqa: E731
-    else:
-        parts = body
+def _write_verified(path: Path, magic: str, parts: Callable[[], Iterable[bytes]]) -> None:
+    """Write a header (with the body's checksum) and the body, whose parts `parts` gives
+    (called twice: for the checksum, then for the file)."""
     checksum = hashlib.sha256()
     for part in parts():
         checksum.update(part)

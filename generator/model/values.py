@@ -267,7 +267,7 @@ def brand_from_data(data: dict[str, Any], *, slug: str, file: str) -> Brand:
 
 
 # Values met again and again (days, amounts, delays, a closed vocabulary's words) are made
-# once and shared: they are frozen, and per case they were half the loaded corpus's memory
+# once and shared: they are frozen, and they were a quarter of the loaded corpus's memory
 # (25 moments a case, 170 bytes each).
 _moment = functools.lru_cache(maxsize=4096)(Moment.parse)
 _day = functools.lru_cache(maxsize=4096)(dt.date.fromisoformat)
