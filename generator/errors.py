@@ -73,8 +73,9 @@ class WorkerDied(UnkeptError):
     """A worker process ended without finishing its work (killed, or out of memory)."""
 
     def __init__(self, exitcode: int | None) -> None:
+        code = f" (exit code {exitcode})" if exitcode is not None else ""
         super().__init__(
-            f"a worker process ended without finishing its work (exit code {exitcode}): "
+            f"a worker process ended without finishing its work{code}: "
             "killed, or out of memory; nothing it was making was kept"
         )
 

@@ -179,6 +179,6 @@ def test_a_parse_worker_killed_is_one_error_line_not_a_traceback(tmp_path, monke
     assert result.code != 0
     assert "Traceback" not in result.out + result.err
     assert result.err.strip().endswith(
-        "a worker process ended without finishing its work (exit code None): killed, or out "
-        "of memory; nothing it was making was kept"
+        "a worker process ended without finishing its work: killed, or out of memory; "
+        "nothing it was making was kept"
     )
