@@ -40,8 +40,13 @@ def case_key(case: Case) -> str:
     return f"{case.file}\0{case.digest}" if case.digest else ""
 
 
+def _hash(content: bytes = b"") -> Any:
+    """The files' hash: fed whole when reading, in parts when writing."""
+    return hashlib.blake2b(content, digest_size=20)
+
+
 def _digest(content: bytes) -> str:
-    return hashlib.blake2b(content, digest_size=20).hexdigest()
+    return _hash(content).hexdigest()
 
 
 @dataclass
@@ -128,7 +133,7 @@ class OpenDataIndex:
     def digest(relative: str) -> Any:
         """A hash to feed a file's bytes as they are written, if the index covers the file
         (else None)."""
-        return hashlib.blake2b(digest_size=20) if relative in (CASES_JSON, PROMISES_CSV) else None
+        return _hash() if relative in (CASES_JSON, PROMISES_CSV) else None
 
     def wrote(self, relative: str, digest: str) -> None:
         """Record a file this build wrote, with its digest (from `digest`)."""
