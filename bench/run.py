@@ -6,7 +6,8 @@ from nothing and over its previous site (which MkDocs cleans first).
 Unkept: `check` cold, after one file changed, and with its cache restored into a fresh
 checkout (as in a pull-request check: every file's times new, its content not); `build`
 full (no cache, docs/ or site/ left: every file parsed, every page rendered) and after one
-case changed (the caches of the previous build in place).
+case changed (the caches of the previous build in place). What a run leaves is set aside,
+not deleted, before the next timed run (see `set_aside`), and deleted at the end.
 Each command runs in a fresh process; wall time is the median of the runs, peak memory the
 largest memory of the whole process tree (workers included), sampled from /proc as the sum
 of its processes' PSS: the pages forked workers share with their parent count once (summed
@@ -282,10 +283,27 @@ def touch_one(project: Path) -> None:
     path.write_text(text.replace(f"\n{stamp}\n", "\n") if stamp in text else text + stamp + "\n")
 
 
+def set_aside(path: Path, trash: Path) -> None:
+    """Move `path` (if there) into `trash`, deleted once every command was timed.
+
+    Deleting a site's tens of thousands of files right before a timed build made the build
+    two to ten times slower on this machine, and by chance: without a journal, ext4 skips
+    the inodes freed in the last minute or so when it gives out new ones, and looks at each
+    of them again for every new file (`recently_deleted` in the kernel's inode allocator).
+    A fresh checkout, as in CI, has deleted nothing. So neither Unkept's builds nor the
+    MkDocs floor's are timed after the harness's own deletions; MkDocs still cleans its
+    previous site itself when it rebuilds, as it always does.
+    """
+    if os.path.lexists(path):
+        trash.mkdir(exist_ok=True)
+        path.rename(trash / f"{len(list(trash.iterdir())):04d}-{path.name}")
+
+
 def measure_corpus(
     work: Path, cases: int, brands: int, *, build: bool, runs: int, large: bool = False
 ) -> list[Measure]:
     label = f"{cases:,} cases / {brands:,} brands"
+    trash = work / "set-aside"
     project = unkept_project(work / f"u{cases}-{brands}", cases, brands)
     folder = project / "cases"
     unkept = [str(BIN / "unkept"), "check", "--as-of", AS_OF.isoformat()]
@@ -300,7 +318,7 @@ def measure_corpus(
     results.append(Measure(label, "parse floor", parse_s, parse_mb, slow))
 
     def drop_cache() -> None:
-        shutil.rmtree(project / ".unkept-cache", ignore_errors=True)
+        set_aside(project / ".unkept-cache", trash)
 
     cold_s, cold_mb, _ = median_of(slow, unkept, project, before=drop_cache)
     results.append(
@@ -366,12 +384,12 @@ def measure_corpus(
     for _ in range(runs):
         drop_cache()  # nothing left: every file is parsed, every page rendered
         for output in (project / "site", project / ".site.spare", project / "docs"):
-            shutil.rmtree(output, ignore_errors=True)
+            set_aside(output, trash)
         full_runs.append(timed(build_cmd, project))
         if floor is None:
             pages = built_pages(full_runs[-1][2])
             floor = mkdocs_floor_project(work / f"floor{cases}-{brands}", pages)
-        shutil.rmtree(floor / "site", ignore_errors=True)  # nothing left for MkDocs either
+        set_aside(floor / "site", trash)  # nothing left for MkDocs either
         floor_runs.append(timed(floor_cmd, floor))
     again_runs, rebuilt_runs = [], []
     for _ in range(runs):

@@ -7,7 +7,7 @@ import json
 import pytest
 
 from bench.corpus import write_corpus
-from bench.run import main
+from bench.run import main, set_aside
 
 
 def test_corpus_is_deterministic_and_valid(tmp_path, run):
@@ -118,3 +118,19 @@ def test_the_search_index_size_counts_the_themes_index_and_the_cases(tmp_path):
     note = reader_side("10k", tmp_path).note
     assert note.startswith("search index 1.50 MB; ranking page 0 KB gzipped; ")
     assert note.endswith("largest case page 21 KB")
+
+
+def test_outputs_are_set_aside_not_deleted_before_a_timed_build(tmp_path):
+    """Deleting a site right before a build slowed the build by chance (ext4 without a
+    journal); the harness moves it aside, under names that never collide."""
+    trash = tmp_path / "set-aside"
+    for round_ in range(2):
+        site = tmp_path / "project" / "site"
+        (site / "cases").mkdir(parents=True)
+        (site / "cases" / "index.html").write_text(f"round {round_}")
+        set_aside(site, trash)
+        assert not site.exists()
+    set_aside(tmp_path / "project" / "missing", trash)  # nothing there: nothing to do
+    kept = sorted(trash.iterdir())
+    assert [p.name for p in kept] == ["0000-site", "0001-site"]
+    assert [(p / "cases" / "index.html").read_text() for p in kept] == ["round 0", "round 1"]
