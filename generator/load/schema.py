@@ -67,10 +67,36 @@ def _validator(name: str) -> jsonschema.Draft7Validator:
 
 @cache
 def _fast_validator(name: str) -> Any:
-    """The same schema compiled to Python code: about 30x faster for the usual valid file."""
+    """The same schema compiled to Python code: about 30x faster for the usual valid file.
+
+    Compiled with its `$ref`s inlined: fastjsonschema calls a function for each one and
+    formats the value's name for it on the way, with `locals()`, even when the value is
+    valid; a case went through some 18 of them, 7% of reading it."""
     return fastjsonschema.compile(
-        load_schema(name), formats={"date": _checks_date, "date-time": _checks_datetime}
+        inlined(load_schema(name)), formats={"date": _checks_date, "date-time": _checks_datetime}
     )
+
+
+def inlined(schema: dict[str, Any]) -> dict[str, Any]:
+    """`schema` with each local `$ref` (`#/definitions/name`) replaced by what it names.
+
+    A `$ref` overrides its sibling keywords in draft 7, so the node becomes the definition
+    alone; a definition that refers to itself, directly or not, keeps its `$ref`."""
+    definitions = schema.get("definitions", {})
+
+    def walk(node: Any, within: frozenset[str]) -> Any:
+        if isinstance(node, list):
+            return [walk(item, within) for item in node]
+        if not isinstance(node, dict):
+            return node
+        ref = node.get("$ref")
+        if isinstance(ref, str) and ref.startswith("#/definitions/"):
+            name = ref.removeprefix("#/definitions/")
+            if name in definitions and name not in within and "/" not in name:
+                return walk(definitions[name], within | {name})
+        return {key: walk(value, within) for key, value in node.items()}
+
+    return walk(schema, frozenset())
 
 
 def is_valid(data: Any, schema_name: str) -> bool:
