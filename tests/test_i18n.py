@@ -462,3 +462,23 @@ def test_every_word_of_the_case_format_has_its_translation_entry():
     assert list(VOCABULARIES["kind"]) == promise["kind"]["enum"]
     assert list(VOCABULARIES["channel"]) == schema["definitions"]["channel"]["enum"]
     assert set(VOCABULARIES["status"]) == {s.value for s in Status}
+
+
+def test_templates_see_the_environments_globals_as_one_plain_dict(tmp_path):
+    """Jinja's ChainMap of globals made every render and every import go through
+    Python-level lookups; the pages' environment gives each template one dict holding its
+    globals, its own over the environment's, without changing the environment's."""
+    from generator.site.templates import environment
+
+    (tmp_path / "hello.j2").write_text(
+        "{{ greeting }} {{ who }}{% import 'm.j2' as m %} {{ m.x() }}"
+    )
+    (tmp_path / "m.j2").write_text("{% macro x() %}{{ who }}!{% endmacro %}")
+    env = environment(tmp_path, Language.load(TEMPLATES, "en"))
+    env.globals["who"] = "world"
+    page = env.get_template("hello.j2", globals={"greeting": "hi"})
+    assert type(page.globals) is dict
+    assert page.render() == "hi world world!"
+    assert page.render(who="reader") == "hi reader world!"  # macros: imported without context
+    assert "greeting" not in env.globals
+    assert type(env.get_template("m.j2").globals) is dict
