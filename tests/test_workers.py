@@ -10,10 +10,19 @@ import time
 
 import pytest
 
+from bench.corpus import AS_OF
 from bench.run import unkept_project
 from generator.errors import BuildFailed, WorkerDied
 from generator.load import loader
-from generator.workers import PARALLEL_FROM, beside, can_fork, process_pool, shared_out
+from generator.load.discover import discover
+from generator.workers import (
+    CHUNK,
+    PARALLEL_FROM,
+    beside,
+    can_fork,
+    process_pool,
+    shared_out,
+)
 from tests.support import build, run_cli, tree_digest
 
 pytestmark = pytest.mark.slow  # builds on one and on two workers
@@ -182,3 +191,32 @@ def test_a_parse_worker_killed_is_one_error_line_not_a_traceback(tmp_path, monke
         "a worker process ended without finishing its work: killed, or out of memory; "
         "nothing it was making was kept"
     )
+
+
+_HELD: dict = {}
+"""The last chunk's file and the event it waits for; set before the workers fork."""
+_LOAD_CHUNK = loader._load_chunk
+
+
+def load_the_last_chunk_once_the_first_came_back(job, chunk):
+    """`_load_chunk`, but the chunk with the last file waits until the test has taken the
+    first outcome (at most 20 s)."""
+    if chunk[-1].relative == _HELD["last"] and not _HELD["go"].wait(20):
+        raise RuntimeError("the first outcomes were held until every chunk was read")
+    return _LOAD_CHUNK(job, chunk)
+
+
+@pytest.mark.skipif(not can_fork(), reason="fork is how workers start on Linux and macOS")
+def test_outcomes_come_back_chunk_by_chunk_while_the_workers_read_on(tmp_path, monkeypatch):
+    """The build makes each chunk's cases while the workers read the next files."""
+    project = unkept_project(tmp_path / "p", 3 * CHUNK, 5)
+    files = list(discover(project / "cases", project).case_files)
+    _HELD.update(last=files[-1].relative, go=multiprocessing.get_context("fork").Event())
+    monkeypatch.setenv("UNKEPT_JOBS", "2")
+    monkeypatch.setattr(loader, "_load_chunk", load_the_last_chunk_once_the_first_came_back)
+    outcomes = loader.load_cases(files, project, AS_OF)
+    first = next(outcomes)
+    assert not _HELD["go"].is_set()
+    _HELD["go"].set()
+    rest = list(outcomes)
+    assert [first.valid, *(o.valid for o in rest)] == [True] * len(files)
