@@ -74,7 +74,7 @@ class FlatGlobals(jinja2.Environment):
 
     Jinja chains a template's globals to the environment's (a ChainMap): every render
     copies them into its context through Python-level lookups, and every `{% import %}`
-    compares their keys the same way, some 40 keys each time (about 8% of rendering a case
+    compares their keys the same way, some 40 keys each time (an eighth of rendering a case
     page). The generator sets every global (`environment`, `render.prepare`) before it
     loads a template, as Jinja's documentation asks; a template loaded earlier would not
     see later ones.
