@@ -9,6 +9,7 @@ import re
 import jsonschema
 import pycountry
 import pytest
+import yaml
 
 from generator.load import schema, yamlsafe
 from generator.load.read import read_document
@@ -72,6 +73,34 @@ def test_decimals_are_never_floats():
     doc, _ = yamlsafe.parse("x: 12.50\n")
     assert str(doc.data["x"]) == "12.50"
     assert not isinstance(doc.data["x"], float)
+
+
+PLAIN_VALUES = [
+    "", "~", "null", "Null", "true", "yes", "No", "on", "OFF", "y", "0", "-12", "0123", "0x1F",
+    "0o17", "1_000", "1:30", "190:20:30", "12.50", ".5", "1e3", ".inf", "-.Inf", ".NaN",
+    "2026-01-31", "2026-1-31", "2026-01-31T09:30:00+01:00", "2026-01-31 09:30", "<<", "=",
+    "refund", "jane-doe", "EUR", "12 EUR", "48 hours", "https://example.com/a?b=c",
+]  # fmt: skip
+
+
+def test_the_loaders_remembered_tags_are_pyyamls(monkeypatch):
+    """Each plain value reads as PyYAML's own resolver reads it, the first time (looked up)
+    and the next (remembered); the memory stops growing at its bound."""
+    monkeypatch.setattr(yamlsafe._Loader, "resolved", {})
+    monkeypatch.setattr(yamlsafe, "RESOLVED_MAX", len(PLAIN_VALUES) // 2)
+    text = "".join(f"- {v}\n" if v else "- \n" for v in PLAIN_VALUES)
+
+    def tags(loader):
+        node = yaml.compose(text, Loader=loader)
+        return [item.tag for item in node.value]
+
+    expected = tags(yaml.SafeLoader)  # pure Python: nothing remembered
+    assert len(set(expected)) == 8  # null, bool, int, float, timestamp, merge, value, str
+    assert tags(yamlsafe._Loader) == expected
+    assert len(yamlsafe._Loader.resolved) == len(PLAIN_VALUES) // 2
+    assert tags(yamlsafe._Loader) == expected
+    again = [yamlsafe.parse(f"x: {v}\n")[0] for v in PLAIN_VALUES[:3]]
+    assert [d.data["x"] if d else None for d in again] == [None, None, None]
 
 
 def test_nesting_is_bounded():
