@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+import subprocess
+import sys
 
 import jsonschema
 import pycountry
@@ -248,7 +250,9 @@ def test_the_compiled_validator_with_references_inlined_judges_as_the_published_
     """The fast validator is compiled from the schema with its `$ref`s inlined (faster); it
     must accept and refuse exactly what the published schema does."""
     assert "$ref" not in json.dumps(schema.inlined(schema.load_schema(name)))
-    reference = jsonschema.Draft7Validator(schema.load_schema(name), format_checker=schema._FORMATS)
+    reference = jsonschema.Draft7Validator(
+        schema.load_schema(name), format_checker=schema.format_checker()
+    )
     files = sorted((REPO / "cases").glob("*/*.yml" if name == "case" else "*/brand.yml"))
     files = [f for f in files if f.name != "brand.yml"] if name == "case" else files
     judged = {True: 0, False: 0}
@@ -277,3 +281,18 @@ def test_a_definition_that_refers_to_itself_keeps_its_reference():
     assert out["properties"]["tip"] == {"type": "string"}
     assert out["properties"]["root"]["properties"]["next"] == {"$ref": "#/definitions/node"}
     assert tree["properties"]["tip"] == {"$ref": "#/definitions/leaf"}  # not changed in place
+
+
+def test_reading_valid_cases_leaves_jsonschema_unimported():
+    """jsonschema explains errors: a run over valid files never imports it (0.04 s)."""
+    code = (
+        "import sys, datetime; from pathlib import Path; "
+        "from generator.load.loader import load_corpus; "
+        f"c = load_corpus(Path({str(REPO)!r}), as_of=datetime.date(2026, 11, 24)); "
+        "print(len(c.cases), len(c.problems), 'jsonschema' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    cases, problems, imported = out.stdout.split()
+    assert int(cases) > 0
+    assert problems == "0"
+    assert imported == "False"
