@@ -96,6 +96,7 @@ def test_the_loaders_remembered_tags_are_pyyamls(monkeypatch):
         node = yaml.compose(text, Loader=loader)
         return [item.tag for item in node.value]
 
+    assert not yamlsafe._Loader.yaml_path_resolvers  # a tag then depends on the value alone
     expected = tags(yaml.SafeLoader)  # pure Python: nothing remembered
     assert len(set(expected)) == 8  # null, bool, int, float, timestamp, merge, value, str
     assert tags(yamlsafe._Loader) == expected
