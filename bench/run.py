@@ -288,8 +288,8 @@ def set_aside(path: Path, trash: Path) -> None:
 
     Deleting a site's tens of thousands of files right before a timed build made making
     the next one's files ten to thirty times slower on this machine, and by chance: without
-    a journal, ext4 skips the inodes freed in the last minute or so when it gives out new
-    ones, and looks at each of them again for every new file (`recently_deleted` in the
+    a journal, ext4 skips the inodes freed in the last minutes (up to six) when it gives out
+    new ones, and looks at each of them again for every new file (`recently_deleted` in the
     kernel's inode allocator). A build of 10,000 cases took 11 s instead of 7.5 s.
     A fresh checkout, as in CI, has deleted nothing. So neither Unkept's builds nor the
     MkDocs floor's are timed after the harness's own deletions; MkDocs still cleans its
